@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { OpenAiExceptionFilter } from './common/openai-exception.filter';
+import { appConfig } from './config/app.config';
+import { copilotConfig } from './config/copilot.config';
+import { validateEnv } from './config/validate-env';
+import { CopilotModule } from './copilot/copilot.module';
+import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { LoggingModule } from './logging/logging.module';
+import { ProxyModule } from './proxy/proxy.module';
+
+@Module({})
+export class AppModule {
+  /**
+   * Built at call time rather than at import, so the environment is read (and
+   * validated) when the app is created: tests create apps with different settings.
+   */
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [appConfig, copilotConfig],
+          validate: validateEnv,
+        }),
+        LoggingModule,
+        LifecycleModule,
+        CopilotModule,
+        HealthModule,
+        // Last: its wildcard route must not shadow the service's own endpoints.
+        ProxyModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: OpenAiExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,148 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import axios, { AxiosInstance } from 'axios';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { Readable } from 'node:stream';
+import { copilotConfig, CopilotConfig } from '../config/copilot.config';
+import { CopilotCredentials } from './token/copilot-token.provider';
+
+export interface UpstreamRequest {
+  method: string;
+  /** Path and raw query, starting with `/`. */
+  path: string;
+  /** Headers to send, credentials excluded: the client adds `Authorization`. */
+  headers: Record<string, string | string[]>;
+  body?: Readable;
+  /** Aborts the upstream request at any point, body included. */
+  signal: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  statusMessage: string;
+  /** Name/value pairs as received, names in their original case. */
+  rawHeaders: string[];
+  body: http.IncomingMessage;
+}
+
+/** The upstream did not answer with headers within `UPSTREAM_TIMEOUT_MS`. */
+export class UpstreamTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`upstream sent no response headers within ${timeoutMs} ms`);
+  }
+}
+
+/** The upstream could not be reached or failed before sending headers. */
+export class UpstreamUnavailableError extends Error {
+  constructor(readonly code: string | undefined) {
+    super(`upstream request failed${code ? ` (${code})` : ''}`);
+  }
+}
+
+const TIMEOUT = Symbol('upstream-timeout');
+
+/**
+ * Sends one request to the Copilot API and hands back the raw response stream.
+ * Nothing is buffered, decompressed, redirected or judged by status: the proxy
+ * passes the answer on as it comes.
+ */
+@Injectable()
+export class CopilotClient implements OnApplicationShutdown {
+  private readonly httpAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo', noDelay: true });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, scheduling: 'lifo', noDelay: true });
+  private readonly http: AxiosInstance;
+
+  constructor(@Inject(copilotConfig.KEY) private readonly config: CopilotConfig) {
+    this.http = axios.create({
+      responseType: 'stream',
+      decompress: false,
+      validateStatus: () => true,
+      maxRedirects: 0,
+      transformRequest: [],
+      transformResponse: [],
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+    });
+    // axios would otherwise add an Accept header the client never sent.
+    delete this.http.defaults.headers.common.Accept;
+  }
+
+  async send(request: UpstreamRequest, credentials: CopilotCredentials): Promise<UpstreamResponse> {
+    const controller = new AbortController();
+    const { signal } = request;
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(TIMEOUT), this.config.upstreamTimeoutMs);
+
+    const headers: Record<string, string | string[] | false> = {
+      ...request.headers,
+      authorization: `Bearer ${credentials.token}`,
+    };
+    // axios would invent an Accept-Encoding and a User-Agent; `false` sends none.
+    if (!hasHeader(headers, 'accept-encoding')) headers['accept-encoding'] = false;
+    if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = false;
+
+    try {
+      const response = await this.http.request<http.IncomingMessage>({
+        method: request.method,
+        url: credentials.apiBaseUrl + request.path,
+        headers: headers as Record<string, string>,
+        data: request.body,
+        signal: controller.signal,
+        transport: this.rawPathTransport(credentials.apiBaseUrl, request.path),
+      });
+      const body = response.data;
+      return {
+        status: response.status,
+        statusMessage: body.statusMessage ?? '',
+        rawHeaders: body.rawHeaders,
+        body,
+      };
+    } catch (error) {
+      if (controller.signal.reason === TIMEOUT) {
+        throw new UpstreamTimeoutError(this.config.upstreamTimeoutMs);
+      }
+      if (signal.aborted) throw error;
+      throw new UpstreamUnavailableError((error as { code?: string }).code);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * axios sends the path it gets from WHATWG URL parsing, which removes dot segments
+   * and re-escapes characters; the proxy promises the client's bytes, so the request
+   * line is set from the raw path here.
+   */
+  private rawPathTransport(baseUrl: string, rawPath: string) {
+    const secure = baseUrl.startsWith('https:');
+    const prefix = basePath(baseUrl);
+    return {
+      request: (options: http.RequestOptions, callback: (res: http.IncomingMessage) => void) =>
+        (secure ? https : http).request({ ...options, path: prefix + rawPath }, callback),
+    };
+  }
+
+  onApplicationShutdown(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+const basePaths = new Map<string, string>();
+
+/** The path part of a base URL without its trailing slash (`''` for an origin). */
+function basePath(baseUrl: string): string {
+  let path = basePaths.get(baseUrl);
+  if (path === undefined) {
+    path = new URL(baseUrl).pathname.replace(/\/+$/, '');
+    basePaths.set(baseUrl, path);
+  }
+  return path;
+}
+
+function hasHeader(headers: Record<string, unknown>, lower: string): boolean {
+  for (const name in headers) if (name.toLowerCase() === lower) return true;
+  return false;
+}

@@ -1,0 +1,26 @@
+export interface CopilotCredentials {
+  token: string;
+  /** The upstream origin to use with this token, without a trailing slash. */
+  apiBaseUrl: string;
+}
+
+/**
+ * Where the proxy gets the Copilot token for each request. The static implementation
+ * hands out `COPILOT_TOKEN`; the exchanging one trades a GitHub token for short-lived
+ * Copilot tokens and refreshes them.
+ */
+export interface CopilotTokenProvider {
+  /** Whether a rejected token can be replaced (so a 401 is worth one retry). */
+  readonly canRefresh: boolean;
+  /** Resolves with valid credentials, waiting for a refresh in flight if need be. */
+  getCredentials(): Promise<CopilotCredentials>;
+  /**
+   * Called when the upstream answered 401 to `rejected`: returns fresh credentials to
+   * retry with, or undefined when none can be had (static mode).
+   */
+  refreshAfterRejection(rejected: CopilotCredentials): Promise<CopilotCredentials | undefined>;
+  /** Whether a token is held now or can be obtained (readiness). */
+  status(): { ready: boolean; detail: string };
+}
+
+export const COPILOT_TOKEN_PROVIDER = Symbol('COPILOT_TOKEN_PROVIDER');

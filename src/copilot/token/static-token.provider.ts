@@ -1,0 +1,22 @@
+import { CopilotCredentials, CopilotTokenProvider } from './copilot-token.provider';
+
+export class StaticTokenProvider implements CopilotTokenProvider {
+  readonly canRefresh = false;
+  private readonly credentials: CopilotCredentials;
+
+  constructor(token: string, apiBaseUrl: string) {
+    this.credentials = { token, apiBaseUrl };
+  }
+
+  getCredentials(): Promise<CopilotCredentials> {
+    return Promise.resolve(this.credentials);
+  }
+
+  refreshAfterRejection(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  status() {
+    return { ready: true, detail: 'static COPILOT_TOKEN' };
+  }
+}

@@ -1,0 +1,27 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { CopilotHealthIndicator } from '../copilot/copilot.health';
+import { ShutdownHealthIndicator } from '../lifecycle/shutdown.health';
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly copilot: CopilotHealthIndicator,
+    private readonly shutdown: ShutdownHealthIndicator,
+  ) {}
+
+  /** Liveness: the process serves HTTP. Depends on nothing else on purpose. */
+  @Get('healthz')
+  @HealthCheck()
+  liveness() {
+    return this.health.check([]);
+  }
+
+  /** Readiness: a Copilot token is held or obtainable, and no shutdown has begun. */
+  @Get('readyz')
+  @HealthCheck()
+  readiness() {
+    return this.health.check([() => this.shutdown.check(), () => this.copilot.check()]);
+  }
+}

@@ -1,0 +1,115 @@
+import { COPILOT_DEFAULT_HEADERS } from '../copilot/copilot-headers';
+
+/** RFC 9110 §7.6.1 connection-specific fields, plus the legacy Proxy-Connection. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * Never forwarded upstream: the client's own credentials (the proxy injects the
+ * Copilot token instead), `Host` (the upstream's is used) and `Expect` (this hop
+ * already answered it).
+ */
+const DROPPED_UPSTREAM = new Set(['host', 'authorization', 'x-api-key', 'expect']);
+
+/**
+ * Header fields keyed by the name as first sent (case kept), repeated fields
+ * gathered into arrays so that none is lost when Node writes them.
+ */
+class HeaderBag {
+  readonly fields: Record<string, string | string[]> = Object.create(null);
+  private readonly keys = new Map<string, string>();
+
+  has(lower: string): boolean {
+    return this.keys.has(lower);
+  }
+
+  add(name: string, lower: string, value: string): void {
+    const key = this.keys.get(lower);
+    if (key === undefined) {
+      this.keys.set(lower, name);
+      this.fields[name] = value;
+      return;
+    }
+    const existing = this.fields[key];
+    if (Array.isArray(existing)) existing.push(value);
+    else this.fields[key] = [existing, value];
+  }
+}
+
+/** Header names listed in `Connection` are hop-by-hop too. */
+function connectionTokens(rawHeaders: readonly string[]): Set<string> | undefined {
+  let tokens: Set<string> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase() !== 'connection') continue;
+    tokens ??= new Set();
+    for (const token of rawHeaders[i + 1].split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name) tokens.add(name);
+    }
+  }
+  return tokens;
+}
+
+/**
+ * The headers to send upstream for a client request, from Node's `rawHeaders`
+ * (names keep their case, repeated fields stay repeated). Credentials are not added
+ * here: the Copilot client sets `Authorization` from the current token.
+ */
+export function upstreamRequestHeaders(
+  rawHeaders: readonly string[],
+  requestId?: string,
+): Record<string, string | string[]> {
+  const named = connectionTokens(rawHeaders);
+  const headers = new HeaderBag();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const lower = rawHeaders[i].toLowerCase();
+    const value = rawHeaders[i + 1];
+    if (DROPPED_UPSTREAM.has(lower) || named?.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower)) {
+      // `TE: trailers` is the one end-to-end use of TE (gRPC-style trailers).
+      if (!(lower === 'te' && value.trim().toLowerCase() === 'trailers')) continue;
+    }
+    headers.add(rawHeaders[i], lower, value);
+  }
+  for (const [name, value] of COPILOT_DEFAULT_HEADERS) {
+    if (!headers.has(name)) headers.add(name, name, value);
+  }
+  if (requestId !== undefined && !headers.has('x-request-id')) {
+    headers.add('x-request-id', 'x-request-id', requestId);
+  }
+  return headers.fields;
+}
+
+/**
+ * The upstream response's headers for the client, names in their original case,
+ * less hop-by-hop fields. The upstream's `X-Request-Id` is
+ * dropped: the proxy answers with the id it logged the request under.
+ */
+export function clientResponseHeaders(rawHeaders: readonly string[]): Record<string, string | string[]> {
+  const named = connectionTokens(rawHeaders);
+  const headers = new HeaderBag();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const lower = rawHeaders[i].toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named?.has(lower) || lower === 'x-request-id') continue;
+    headers.add(rawHeaders[i], lower, rawHeaders[i + 1]);
+  }
+  return headers.fields;
+}
+
+export function isEventStream(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase() === 'content-type') {
+      return rawHeaders[i + 1].toLowerCase().startsWith('text/event-stream');
+    }
+  }
+  return false;
+}
