@@ -11,11 +11,14 @@ import { validateEnv } from './config/validate-env';
 export async function createApp(): Promise<NestExpressApplication> {
   // Fail before Nest starts, so a bad environment gives one clean message.
   validateEnv(process.env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
-    bodyParser: false,
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(),
+    {
+      bodyParser: false,
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   // Express would stamp every proxied answer with X-Powered-By.
   app.disable('x-powered-by');

@@ -16,7 +16,10 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  const message = error instanceof ConfigValidationError ? error.message : String((error as Error)?.stack ?? error);
+  const message =
+    error instanceof ConfigValidationError
+      ? error.message
+      : String((error as Error)?.stack ?? error);
   process.stderr.write(`copilot-proxy failed to start: ${message}\n`);
   process.exit(1);
 });

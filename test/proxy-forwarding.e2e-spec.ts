@@ -11,14 +11,20 @@ describe('proxy forwarding (requests and responses)', () => {
 
   beforeAll(async () => {
     fake = await new FakeCopilotApi().start();
-    proxy = await startApp({ COPILOT_TOKEN: TOKEN, COPILOT_API_BASE_URL: fake.url });
+    proxy = await startApp({
+      COPILOT_TOKEN: TOKEN,
+      COPILOT_API_BASE_URL: fake.url,
+    });
   });
   afterAll(async () => {
     await proxy.close();
     await fake.stop();
   });
 
-  const echo = async (path: string, init: Parameters<typeof rawRequest>[1] = {}) => {
+  const echo = async (
+    path: string,
+    init: Parameters<typeof rawRequest>[1] = {},
+  ) => {
     const res = await rawRequest(proxy.url + path, init);
     expect(res.status).toBe(200);
     return JSON.parse(res.body.toString()) as {
@@ -40,7 +46,10 @@ describe('proxy forwarding (requests and responses)', () => {
 
   it('injects the Copilot token and removes the client credentials', async () => {
     const seen = await echo('/_test/echo', {
-      headers: { authorization: 'Bearer client-secret-key', 'x-api-key': 'anthropic-style-key' },
+      headers: {
+        authorization: 'Bearer client-secret-key',
+        'x-api-key': 'anthropic-style-key',
+      },
     });
     const headers = headerMap(seen.rawHeaders);
     expect(headers.get('authorization')).toEqual([`Bearer ${TOKEN}`]);
@@ -64,7 +73,14 @@ describe('proxy forwarding (requests and responses)', () => {
       },
     });
     const headers = headerMap(seen.rawHeaders);
-    for (const dropped of ['x-private-hop', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'upgrade']) {
+    for (const dropped of [
+      'x-private-hop',
+      'keep-alive',
+      'proxy-authorization',
+      'proxy-connection',
+      'te',
+      'upgrade',
+    ]) {
       expect(headers.has(dropped)).toBe(false);
     }
     expect(headers.get('host')).toEqual([new URL(fake.url).host]);
@@ -89,21 +105,36 @@ describe('proxy forwarding (requests and responses)', () => {
     expect(added.has('accept-encoding')).toBe(false);
 
     const kept = headerMap(
-      (await echo('/_test/echo', { headers: { 'editor-version': 'Neovim/0.10.0', 'user-agent': 'my-agent/1.0' } })).rawHeaders,
+      (
+        await echo('/_test/echo', {
+          headers: {
+            'editor-version': 'Neovim/0.10.0',
+            'user-agent': 'my-agent/1.0',
+          },
+        })
+      ).rawHeaders,
     );
     expect(kept.get('editor-version')).toEqual(['Neovim/0.10.0']);
     expect(kept.get('user-agent')).toEqual(['my-agent/1.0']);
   });
 
   it('forwards the request id upstream', async () => {
-    const seen = await echo('/_test/echo', { headers: { 'x-request-id': 'trace-abc-123' } });
-    expect(headerMap(seen.rawHeaders).get('x-request-id')).toEqual(['trace-abc-123']);
+    const seen = await echo('/_test/echo', {
+      headers: { 'x-request-id': 'trace-abc-123' },
+    });
+    expect(headerMap(seen.rawHeaders).get('x-request-id')).toEqual([
+      'trace-abc-123',
+    ]);
   });
 
   it('sends the path and the raw query byte for byte, any method', async () => {
-    const target = '/_test/echo/a%2Fb/./c/../d;p=1?x=1&y=%20z&y=2&empty=&plus=a+b&enc=%E2%9C%93&odd=%zz&q=/?%23';
+    const target =
+      '/_test/echo/a%2Fb/./c/../d;p=1?x=1&y=%20z&y=2&empty=&plus=a+b&enc=%E2%9C%93&odd=%zz&q=/?%23';
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
-      const seen = await echo(target, { method, body: method === 'GET' ? undefined : '{}' });
+      const seen = await echo(target, {
+        method,
+        body: method === 'GET' ? undefined : '{}',
+      });
       expect(seen.method).toBe(method);
       expect(seen.url).toBe(target);
     }
@@ -119,7 +150,10 @@ describe('proxy forwarding (requests and responses)', () => {
     ['/v1/other', '/v1/other'],
     ['/chat/completions', '/chat/completions'],
   ])('maps %s to %s upstream', async (path, expected) => {
-    await rawRequest(proxy.url + path, { method: 'POST', body: '{"model":"gpt-4o","input":"x"}' });
+    await rawRequest(proxy.url + path, {
+      method: 'POST',
+      body: '{"model":"gpt-4o","input":"x"}',
+    });
     expect(fake.requests.at(-1)!.url).toBe(expected);
   });
 
@@ -127,27 +161,41 @@ describe('proxy forwarding (requests and responses)', () => {
     const body = randomBytes(12 * 1024 * 1024);
     const seen = await echo('/_test/echo', {
       method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(body.length) },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(body.length),
+      },
       body,
     });
     expect(seen.bodyLength).toBe(body.length);
-    expect(seen.bodySha256).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(seen.bodySha256).toBe(
+      createHash('sha256').update(body).digest('hex'),
+    );
   });
 
   it('never re-serialises JSON: duplicate keys and spacing arrive as sent', async () => {
-    const body = '{"model":"gpt-4o",  "model":"gpt-4.1","messages":[{"role":"user","content":"h\\u00e9"}] , "n":1.0}';
-    await rawRequest(proxy.url + '/_test/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const body =
+      '{"model":"gpt-4o",  "model":"gpt-4.1","messages":[{"role":"user","content":"h\\u00e9"}] , "n":1.0}';
+    await rawRequest(proxy.url + '/_test/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(fake.requests.at(-1)!.body.toString('utf8')).toBe(body);
   });
 
   it('pipes a chunked request body', async () => {
     const { request } = await import('node:http');
     const result = await new Promise<string>((resolve, reject) => {
-      const req = request(proxy.url + '/_test/echo', { method: 'POST' }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve(text));
-      });
+      const req = request(
+        proxy.url + '/_test/echo',
+        { method: 'POST' },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve(text));
+        },
+      );
       req.on('error', reject);
       req.write('part-one,');
       setTimeout(() => req.end('part-two'), 20);
@@ -157,10 +205,15 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('passes upstream errors through verbatim: status, headers and body', async () => {
-    const json = await rawRequest(proxy.url + '/_test/status/429', { method: 'POST', body: '{}' });
+    const json = await rawRequest(proxy.url + '/_test/status/429', {
+      method: 'POST',
+      body: '{}',
+    });
     expect(json.status).toBe(429);
     expect(json.headers['retry-after']).toBe('7');
-    expect(json.body.toString()).toBe('{"error":{"message":"fake failure 429","code":"fake_code"}}');
+    expect(json.body.toString()).toBe(
+      '{"error":{"message":"fake failure 429","code":"fake_code"}}',
+    );
 
     const text = await rawRequest(proxy.url + '/_test/status/503?text');
     expect(text.status).toBe(503);
@@ -180,7 +233,9 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('removes hop-by-hop response headers and keeps the rest as sent', async () => {
-    const res = await rawRequest(proxy.url + '/_test/headers', { headers: { 'x-request-id': 'mine-42' } });
+    const res = await rawRequest(proxy.url + '/_test/headers', {
+      headers: { 'x-request-id': 'mine-42' },
+    });
     const headers = headerMap(res.rawHeaders);
     expect(headers.has('x-hop-header')).toBe(false);
     expect(headers.has('proxy-authenticate')).toBe(false);
@@ -213,13 +268,23 @@ describe('proxy forwarding (requests and responses)', () => {
     expect(JSON.parse(models.body.toString()).data[0].id).toBe('gpt-4o');
     const embeddings = await rawRequest(proxy.url + '/v1/embeddings', {
       method: 'POST',
-      body: JSON.stringify({ input: ['a', 'b'], model: 'text-embedding-3-small' }),
+      body: JSON.stringify({
+        input: ['a', 'b'],
+        model: 'text-embedding-3-small',
+      }),
     });
     expect(JSON.parse(embeddings.body.toString()).data).toHaveLength(2);
     const messages = await rawRequest(proxy.url + '/v1/messages', {
       method: 'POST',
-      headers: { 'x-api-key': 'sk-ant-client', 'anthropic-version': '2023-06-01' },
-      body: JSON.stringify({ model: 'claude-sonnet-4', max_tokens: 10, messages: [] }),
+      headers: {
+        'x-api-key': 'sk-ant-client',
+        'anthropic-version': '2023-06-01',
+      },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4',
+        max_tokens: 10,
+        messages: [],
+      }),
     });
     expect(messages.status).toBe(200);
     expect(JSON.parse(messages.body.toString()).type).toBe('message');

@@ -1,4 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { sendOpenAiError } from './openai-error';
 
@@ -26,19 +32,34 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
       return;
     }
     if (!(exception instanceof HttpException)) {
-      this.logger.error(`unhandled error: ${(exception as Error)?.message ?? String(exception)}`);
-      return sendOpenAiError(res, 500, 'Internal error in the proxy', 'server_error', 'internal_error');
+      this.logger.error(
+        `unhandled error: ${(exception as Error)?.message ?? String(exception)}`,
+      );
+      return sendOpenAiError(
+        res,
+        500,
+        'Internal error in the proxy',
+        'server_error',
+        'internal_error',
+      );
     }
     const status = exception.getStatus();
     const body = exception.getResponse();
     if (typeof body === 'object' && body !== null && !('statusCode' in body)) {
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
       return;
     }
-    const type = TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
-    const code = (exception as { code?: string }).code ?? snakeCase(exception.name.replace(/Exception$/, ''));
+    const type =
+      TYPE_BY_STATUS[status] ??
+      (status >= 500 ? 'server_error' : 'invalid_request_error');
+    const code =
+      (exception as { code?: string }).code ??
+      snakeCase(exception.name.replace(/Exception$/, ''));
     sendOpenAiError(res, status, exception.message, type, code);
   }
 }

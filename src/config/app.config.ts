@@ -1,7 +1,15 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_LEVELS = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+] as const;
 
 export function readAppConfig(env: EnvReader) {
   return {
@@ -12,5 +20,7 @@ export function readAppConfig(env: EnvReader) {
   };
 }
 
-export const appConfig = registerAs('app', () => readAppConfig(new EnvReader(process.env)));
+export const appConfig = registerAs('app', () =>
+  readAppConfig(new EnvReader(process.env)),
+);
 export type AppConfig = ConfigType<typeof appConfig>;

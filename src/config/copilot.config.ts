@@ -2,11 +2,14 @@ import { ConfigType, registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader';
 import { readSavedGithubToken } from './saved-token';
 
-export const DEFAULT_COPILOT_API_BASE_URL = 'https://api.individual.githubcopilot.com';
+export const DEFAULT_COPILOT_API_BASE_URL =
+  'https://api.individual.githubcopilot.com';
 
 export function readCopilotConfig(env: EnvReader) {
   const copilotToken = env.secret('COPILOT_TOKEN');
-  const githubToken = env.secret('GITHUB_TOKEN') ?? (copilotToken ? undefined : readSavedGithubToken());
+  const githubToken =
+    env.secret('GITHUB_TOKEN') ??
+    (copilotToken ? undefined : readSavedGithubToken());
   return {
     copilotToken,
     githubToken,

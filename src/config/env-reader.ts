@@ -12,7 +12,9 @@ export class EnvReader {
 
   string(name: string): string | undefined {
     const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
+    return value === undefined || value.trim() === ''
+      ? undefined
+      : value.trim();
   }
 
   port(name: string, fallback: number): number {
@@ -20,7 +22,9 @@ export class EnvReader {
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!/^\d+$/.test(raw) || value < 0 || value > 65535) {
-      this.problems.push(`${name} must be a port number from 0 to 65535 (got "${raw}")`);
+      this.problems.push(
+        `${name} must be a port number from 0 to 65535 (got "${raw}")`,
+      );
       return fallback;
     }
     return value;
@@ -31,7 +35,9 @@ export class EnvReader {
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!/^-?\d+$/.test(raw) || value < min || !Number.isSafeInteger(value)) {
-      this.problems.push(`${name} must be a whole number of at least ${min} (got "${raw}")`);
+      this.problems.push(
+        `${name} must be a whole number of at least ${min} (got "${raw}")`,
+      );
       return fallback;
     }
     return value;
@@ -62,7 +68,9 @@ export class EnvReader {
       return fallback;
     }
     if (parsed.search || parsed.hash || parsed.username || parsed.password) {
-      this.problems.push(`${name} must not carry credentials, a query or a fragment`);
+      this.problems.push(
+        `${name} must not carry credentials, a query or a fragment`,
+      );
       return fallback;
     }
     return raw.replace(/\/+$/, '');
@@ -91,7 +99,9 @@ export class EnvReader {
     const raw = this.string(name);
     if (raw === undefined) return fallback;
     if (!(allowed as readonly string[]).includes(raw)) {
-      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      this.problems.push(
+        `${name} must be one of ${allowed.join(', ')} (got "${raw}")`,
+      );
       return fallback;
     }
     return raw as T;

@@ -12,7 +12,9 @@ export function savedTokenPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), 'github-token');
 }
 
-export function readSavedGithubToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function readSavedGithubToken(
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   try {
     const token = readFileSync(savedTokenPath(env), 'utf8').trim();
     return token.length > 0 ? token : undefined;
@@ -22,7 +24,10 @@ export function readSavedGithubToken(env: NodeJS.ProcessEnv = process.env): stri
 }
 
 /** Writes the token readable by its owner only (directory 0700, file 0600). */
-export function saveGithubToken(token: string, env: NodeJS.ProcessEnv = process.env): string {
+export function saveGithubToken(
+  token: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const dir = configDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);

@@ -4,7 +4,9 @@ import { EnvReader } from './env-reader';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigValidationError';
   }
 }
@@ -17,13 +19,17 @@ export const MISSING_CREDENTIALS =
  * the same collector, then the rules that span namespaces; all problems are thrown
  * together.
  */
-export function validateEnv(raw: Record<string, unknown>): Record<string, unknown> {
+export function validateEnv(
+  raw: Record<string, unknown>,
+): Record<string, unknown> {
   const env = new EnvReader(raw as Record<string, string | undefined>);
   readAppConfig(env);
   const copilot = readCopilotConfig(env);
 
   if (copilot.copilotToken && env.string('GITHUB_TOKEN')) {
-    env.problems.push('COPILOT_TOKEN and GITHUB_TOKEN are both set: choose one mode');
+    env.problems.push(
+      'COPILOT_TOKEN and GITHUB_TOKEN are both set: choose one mode',
+    );
   } else if (!copilot.copilotToken && !copilot.githubToken) {
     env.problems.push(MISSING_CREDENTIALS);
   }

@@ -48,11 +48,21 @@ const TIMEOUT = Symbol('upstream-timeout');
  */
 @Injectable()
 export class CopilotClient implements OnApplicationShutdown {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo', noDelay: true });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, scheduling: 'lifo', noDelay: true });
+  private readonly httpAgent = new http.Agent({
+    keepAlive: true,
+    scheduling: 'lifo',
+    noDelay: true,
+  });
+  private readonly httpsAgent = new https.Agent({
+    keepAlive: true,
+    scheduling: 'lifo',
+    noDelay: true,
+  });
   private readonly http: AxiosInstance;
 
-  constructor(@Inject(copilotConfig.KEY) private readonly config: CopilotConfig) {
+  constructor(
+    @Inject(copilotConfig.KEY) private readonly config: CopilotConfig,
+  ) {
     this.http = axios.create({
       responseType: 'stream',
       decompress: false,
@@ -67,27 +77,34 @@ export class CopilotClient implements OnApplicationShutdown {
     delete this.http.defaults.headers.common.Accept;
   }
 
-  async send(request: UpstreamRequest, credentials: CopilotCredentials): Promise<UpstreamResponse> {
+  async send(
+    request: UpstreamRequest,
+    credentials: CopilotCredentials,
+  ): Promise<UpstreamResponse> {
     const controller = new AbortController();
     const { signal } = request;
     const onAbort = () => controller.abort(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(TIMEOUT), this.config.upstreamTimeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(TIMEOUT),
+      this.config.upstreamTimeoutMs,
+    );
 
     const headers: Record<string, string | string[] | false> = {
       ...request.headers,
       authorization: `Bearer ${credentials.token}`,
     };
     // axios would invent an Accept-Encoding and a User-Agent; `false` sends none.
-    if (!hasHeader(headers, 'accept-encoding')) headers['accept-encoding'] = false;
+    if (!hasHeader(headers, 'accept-encoding'))
+      headers['accept-encoding'] = false;
     if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = false;
 
     try {
       const response = await this.http.request<http.IncomingMessage>({
         method: request.method,
         url: credentials.apiBaseUrl + request.path,
-        headers: headers as Record<string, string>,
+        headers,
         data: request.body,
         signal: controller.signal,
         transport: this.rawPathTransport(credentials.apiBaseUrl, request.path),
@@ -119,8 +136,14 @@ export class CopilotClient implements OnApplicationShutdown {
     const secure = baseUrl.startsWith('https:');
     const prefix = basePath(baseUrl);
     return {
-      request: (options: http.RequestOptions, callback: (res: http.IncomingMessage) => void) =>
-        (secure ? https : http).request({ ...options, path: prefix + rawPath }, callback),
+      request: (
+        options: http.RequestOptions,
+        callback: (res: http.IncomingMessage) => void,
+      ) =>
+        (secure ? https : http).request(
+          { ...options, path: prefix + rawPath },
+          callback,
+        ),
     };
   }
 

@@ -8,12 +8,13 @@ export const USER_AGENT = 'GitHubCopilotChat/0.26.7';
 export const GITHUB_API_VERSION = '2025-04-01';
 
 /** Added to a proxied request when the client did not send them (lower-case names). */
-export const COPILOT_DEFAULT_HEADERS: ReadonlyArray<readonly [string, string]> = [
-  ['editor-version', EDITOR_VERSION],
-  ['editor-plugin-version', EDITOR_PLUGIN_VERSION],
-  ['copilot-integration-id', 'vscode-chat'],
-  ['user-agent', USER_AGENT],
-];
+export const COPILOT_DEFAULT_HEADERS: ReadonlyArray<readonly [string, string]> =
+  [
+    ['editor-version', EDITOR_VERSION],
+    ['editor-plugin-version', EDITOR_PLUGIN_VERSION],
+    ['copilot-integration-id', 'vscode-chat'],
+    ['user-agent', USER_AGENT],
+  ];
 
 /** Sent with the GitHub token exchange. */
 export const GITHUB_EDITOR_HEADERS: Readonly<Record<string, string>> = {

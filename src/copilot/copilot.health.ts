@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { COPILOT_TOKEN_PROVIDER, CopilotTokenProvider } from './token/copilot-token.provider';
+import {
+  COPILOT_TOKEN_PROVIDER,
+  CopilotTokenProvider,
+} from './token/copilot-token.provider';
 
 /** Up while a Copilot token is held or can be obtained. */
 @Injectable()
 export class CopilotHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(COPILOT_TOKEN_PROVIDER) private readonly tokens: CopilotTokenProvider,
+    @Inject(COPILOT_TOKEN_PROVIDER)
+    private readonly tokens: CopilotTokenProvider,
   ) {}
 
   check() {

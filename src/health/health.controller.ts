@@ -22,6 +22,9 @@ export class HealthController {
   @Get('readyz')
   @HealthCheck()
   readiness() {
-    return this.health.check([() => this.shutdown.check(), () => this.copilot.check()]);
+    return this.health.check([
+      () => this.shutdown.check(),
+      () => this.copilot.check(),
+    ]);
   }
 }

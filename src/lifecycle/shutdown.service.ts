@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { appConfig, AppConfig } from '../config/app.config';
@@ -10,7 +16,9 @@ import { appConfig, AppConfig } from '../config/app.config';
  * before what remains is cut.
  */
 @Injectable()
-export class ShutdownService implements OnApplicationBootstrap, OnModuleDestroy {
+export class ShutdownService
+  implements OnApplicationBootstrap, OnModuleDestroy
+{
   private readonly logger = new Logger(ShutdownService.name);
   private draining = false;
   private inFlight = 0;
@@ -26,22 +34,29 @@ export class ShutdownService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   onApplicationBootstrap(): void {
-    this.server().on('request', (_req: IncomingMessage, res: ServerResponse) => {
-      this.inFlight++;
-      res.once('close', this.requestDone);
-    });
+    this.server().on(
+      'request',
+      (_req: IncomingMessage, res: ServerResponse) => {
+        this.inFlight++;
+        res.once('close', this.requestDone);
+      },
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
     this.draining = true;
     const server = this.server();
     if (!server.listening) return;
-    this.logger.log(`draining ${this.inFlight} in-flight request(s), up to ${this.config.shutdownTimeoutMs} ms`);
+    this.logger.log(
+      `draining ${this.inFlight} in-flight request(s), up to ${this.config.shutdownTimeoutMs} ms`,
+    );
     server.close();
     server.closeIdleConnections();
     const drained = await this.waitForIdle(this.config.shutdownTimeoutMs);
     if (!drained) {
-      this.logger.warn(`shutdown timeout: cutting ${this.inFlight} request(s) still in flight`);
+      this.logger.warn(
+        `shutdown timeout: cutting ${this.inFlight} request(s) still in flight`,
+      );
     }
     server.closeAllConnections();
   }

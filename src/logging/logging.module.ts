@@ -29,25 +29,46 @@ function pathOf(req: LoggedRequest): string {
           genReqId: requestId,
           quietReqLogger: true,
           redact: {
-            paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.token'],
+            paths: [
+              'req.headers.authorization',
+              'req.headers["x-api-key"]',
+              'req.headers.cookie',
+              '*.token',
+            ],
             censor: '[redacted]',
           },
           serializers: {
-            req: (req: LoggedRequest) => ({ id: req.id, method: req.method, path: pathOf(req) }),
+            req: (req: LoggedRequest) => ({
+              id: req.id,
+              method: req.method,
+              path: pathOf(req),
+            }),
             res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
             err: (err: Error) => ({ type: err.name, message: err.message }),
           },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-            err || res.statusCode >= 500 ? 'warn' : 'info',
+          customLogLevel: (
+            _req: IncomingMessage,
+            res: ServerResponse,
+            err?: Error,
+          ) => (err || res.statusCode >= 500 ? 'warn' : 'info'),
           customSuccessMessage: (req: IncomingMessage, res: ServerResponse) =>
             `${req.method} ${pathOf(req)} ${res.statusCode}`,
           customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
             `${req.method} ${pathOf(req)} ${res.statusCode}`,
-          customSuccessObject: (_req: IncomingMessage, res: ServerResponse, value: object) => ({
+          customSuccessObject: (
+            _req: IncomingMessage,
+            res: ServerResponse,
+            value: object,
+          ) => ({
             ...value,
             ...getRequestLogFields(res),
           }),
-          customErrorObject: (_req: IncomingMessage, res: ServerResponse, _err: Error, value: object) => ({
+          customErrorObject: (
+            _req: IncomingMessage,
+            res: ServerResponse,
+            _err: Error,
+            value: object,
+          ) => ({
             ...value,
             ...getRequestLogFields(res),
           }),

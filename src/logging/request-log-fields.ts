@@ -11,11 +11,16 @@ const FIELDS = Symbol('request-log-fields');
 
 type WithFields = ServerResponse & { [FIELDS]?: RequestLogFields };
 
-export function setRequestLogFields(res: ServerResponse, fields: RequestLogFields): void {
+export function setRequestLogFields(
+  res: ServerResponse,
+  fields: RequestLogFields,
+): void {
   const target = res as WithFields;
   target[FIELDS] = { ...target[FIELDS], ...fields };
 }
 
-export function getRequestLogFields(res: ServerResponse): RequestLogFields | undefined {
+export function getRequestLogFields(
+  res: ServerResponse,
+): RequestLogFields | undefined {
   return (res as WithFields)[FIELDS];
 }

@@ -18,7 +18,12 @@ const HOP_BY_HOP = new Set([
  * Copilot token instead), `Host` (the upstream's is used) and `Expect` (this hop
  * already answered it).
  */
-const DROPPED_UPSTREAM = new Set(['host', 'authorization', 'x-api-key', 'expect']);
+const DROPPED_UPSTREAM = new Set([
+  'host',
+  'authorization',
+  'x-api-key',
+  'expect',
+]);
 
 /**
  * Header fields keyed by the name as first sent (case kept), repeated fields
@@ -46,7 +51,9 @@ class HeaderBag {
 }
 
 /** Header names listed in `Connection` are hop-by-hop too. */
-function connectionTokens(rawHeaders: readonly string[]): Set<string> | undefined {
+function connectionTokens(
+  rawHeaders: readonly string[],
+): Set<string> | undefined {
   let tokens: Set<string> | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     if (rawHeaders[i].toLowerCase() !== 'connection') continue;
@@ -76,7 +83,8 @@ export function upstreamRequestHeaders(
     if (DROPPED_UPSTREAM.has(lower) || named?.has(lower)) continue;
     if (HOP_BY_HOP.has(lower)) {
       // `TE: trailers` is the one end-to-end use of TE (gRPC-style trailers).
-      if (!(lower === 'te' && value.trim().toLowerCase() === 'trailers')) continue;
+      if (!(lower === 'te' && value.trim().toLowerCase() === 'trailers'))
+        continue;
     }
     headers.add(rawHeaders[i], lower, value);
   }
@@ -94,12 +102,15 @@ export function upstreamRequestHeaders(
  * less hop-by-hop fields. The upstream's `X-Request-Id` is
  * dropped: the proxy answers with the id it logged the request under.
  */
-export function clientResponseHeaders(rawHeaders: readonly string[]): Record<string, string | string[]> {
+export function clientResponseHeaders(
+  rawHeaders: readonly string[],
+): Record<string, string | string[]> {
   const named = connectionTokens(rawHeaders);
   const headers = new HeaderBag();
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const lower = rawHeaders[i].toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named?.has(lower) || lower === 'x-request-id') continue;
+    if (HOP_BY_HOP.has(lower) || named?.has(lower) || lower === 'x-request-id')
+      continue;
     headers.add(rawHeaders[i], lower, rawHeaders[i + 1]);
   }
   return headers.fields;

@@ -8,7 +8,11 @@ import { ProxyService } from './proxy.service';
 
 const CONNECT_REFUSAL = (() => {
   const body = JSON.stringify(
-    openAiError('CONNECT is not allowed through this proxy', 'invalid_request_error', 'method_not_allowed'),
+    openAiError(
+      'CONNECT is not allowed through this proxy',
+      'invalid_request_error',
+      'method_not_allowed',
+    ),
   );
   return (
     'HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\n' +

@@ -15,7 +15,11 @@ import {
 } from '../copilot/token/copilot-token.provider';
 import { CopilotTokenUnavailableError } from '../copilot/token/copilot-token-unavailable.error';
 import { setRequestLogFields } from '../logging/request-log-fields';
-import { clientResponseHeaders, isEventStream, upstreamRequestHeaders } from './header-policy';
+import {
+  clientResponseHeaders,
+  isEventStream,
+  upstreamRequestHeaders,
+} from './header-policy';
 import { ReplayableBody } from './replayable-body';
 import { StreamPipe } from './stream-pipe';
 import { upstreamPath } from './upstream-path';
@@ -25,7 +29,8 @@ export const REPLAY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
-type ProxiedRequest = IncomingMessage & { id?: unknown; originalUrl?: string };
+/** Express's request, with the id pino-http gave it. */
+type ProxiedRequest = IncomingMessage & { id?: string | number | object; originalUrl?: string };
 
 @Injectable()
 export class ProxyService {
@@ -33,7 +38,8 @@ export class ProxyService {
 
   constructor(
     private readonly client: CopilotClient,
-    @Inject(COPILOT_TOKEN_PROVIDER) private readonly tokens: CopilotTokenProvider,
+    @Inject(COPILOT_TOKEN_PROVIDER)
+    private readonly tokens: CopilotTokenProvider,
     @Inject(copilotConfig.KEY) private readonly config: CopilotConfig,
   ) {}
 
@@ -41,13 +47,24 @@ export class ProxyService {
     const method = req.method ?? 'GET';
     if (method === 'TRACE' || method === 'CONNECT') {
       // TRACE would reflect the request, injected token included, back to the client.
-      return sendOpenAiError(res, 405, `${method} is not allowed through this proxy`,
-        'invalid_request_error', 'method_not_allowed', { allow: ALLOWED_METHODS });
+      return sendOpenAiError(
+        res,
+        405,
+        `${method} is not allowed through this proxy`,
+        'invalid_request_error',
+        'method_not_allowed',
+        { allow: ALLOWED_METHODS },
+      );
     }
     const path = upstreamPath(req.originalUrl ?? req.url ?? '');
     if (path === undefined) {
-      return sendOpenAiError(res, 400, 'The request target must be a path starting with /',
-        'invalid_request_error', 'invalid_request_target');
+      return sendOpenAiError(
+        res,
+        400,
+        'The request target must be a path starting with /',
+        'invalid_request_error',
+        'invalid_request_target',
+      );
     }
 
     const abort = new AbortController();
@@ -62,19 +79,37 @@ export class ProxyService {
       return this.tokenUnavailable(res, error);
     }
 
-    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    const replayable = hasBody && this.tokens.canRefresh ? new ReplayableBody(req, REPLAY_LIMIT_BYTES) : undefined;
+    const hasBody =
+      req.headers['content-length'] !== undefined ||
+      req.headers['transfer-encoding'] !== undefined;
+    const replayable =
+      hasBody && this.tokens.canRefresh
+        ? new ReplayableBody(req, REPLAY_LIMIT_BYTES)
+        : undefined;
     const request: UpstreamRequest = {
       method,
       path,
-      headers: upstreamRequestHeaders(req.rawHeaders, req.id === undefined ? undefined : String(req.id)),
+      headers: upstreamRequestHeaders(
+        req.rawHeaders,
+        typeof req.id === 'string' ? req.id : undefined,
+      ),
       body: replayable ?? (hasBody ? req : undefined),
       signal: abort.signal,
     };
 
     let upstream = await this.send(request, credentials, res);
-    if (upstream?.status === 401 && this.tokens.canRefresh && !abort.signal.aborted) {
-      upstream = await this.retryWithFreshToken(request, credentials, upstream, replayable, res);
+    if (
+      upstream?.status === 401 &&
+      this.tokens.canRefresh &&
+      !abort.signal.aborted
+    ) {
+      upstream = await this.retryWithFreshToken(
+        request,
+        credentials,
+        upstream,
+        replayable,
+        res,
+      );
     }
     if (!upstream) return;
     if (abort.signal.aborted) {
@@ -95,13 +130,29 @@ export class ProxyService {
     } catch (error) {
       if (request.signal.aborted) return undefined;
       if (error instanceof UpstreamTimeoutError) {
-        this.logger.warn(`upstream timeout after ${error.timeoutMs} ms on ${request.method} ${pathOnly(request.path)}`);
+        this.logger.warn(
+          `upstream timeout after ${error.timeoutMs} ms on ${request.method} ${pathOnly(request.path)}`,
+        );
         setRequestLogFields(res, { outcome: 'upstream_timeout' });
-        sendOpenAiError(res, 504, 'The Copilot API did not answer in time', 'upstream_error', 'upstream_timeout');
+        sendOpenAiError(
+          res,
+          504,
+          'The Copilot API did not answer in time',
+          'upstream_error',
+          'upstream_timeout',
+        );
       } else {
-        this.logger.warn(`upstream unreachable on ${request.method} ${pathOnly(request.path)}: ${(error as Error).message}`);
+        this.logger.warn(
+          `upstream unreachable on ${request.method} ${pathOnly(request.path)}: ${(error as Error).message}`,
+        );
         setRequestLogFields(res, { outcome: 'upstream_unreachable' });
-        sendOpenAiError(res, 502, 'The Copilot API could not be reached', 'upstream_error', 'upstream_unreachable');
+        sendOpenAiError(
+          res,
+          502,
+          'The Copilot API could not be reached',
+          'upstream_error',
+          'upstream_unreachable',
+        );
       }
       return undefined;
     }
@@ -138,18 +189,30 @@ export class ProxyService {
     res.writeHead(upstream.status, upstream.statusMessage, headers);
     // An event stream's headers go out now, not with its first event.
     if (streaming) res.flushHeaders();
-    new StreamPipe(upstream.body, res, this.config.upstreamIdleTimeoutMs, (outcome, bytes) => {
-      setRequestLogFields(res, { upstreamStatus: upstream.status, bytes, outcome });
-      if (outcome === 'idle_timeout') {
-        this.logger.warn(`upstream body idle for ${this.config.upstreamIdleTimeoutMs} ms: connection cut`);
-      } else if (outcome === 'upstream_reset') {
-        this.logger.warn('upstream reset mid-body: connection cut');
-      }
-    }).start();
+    new StreamPipe(
+      upstream.body,
+      res,
+      this.config.upstreamIdleTimeoutMs,
+      (outcome, bytes) => {
+        setRequestLogFields(res, {
+          upstreamStatus: upstream.status,
+          bytes,
+          outcome,
+        });
+        if (outcome === 'idle_timeout') {
+          this.logger.warn(
+            `upstream body idle for ${this.config.upstreamIdleTimeoutMs} ms: connection cut`,
+          );
+        } else if (outcome === 'upstream_reset') {
+          this.logger.warn('upstream reset mid-body: connection cut');
+        }
+      },
+    ).start();
   }
 
   private tokenUnavailable(res: ServerResponse, error: unknown): void {
-    const detail = error instanceof CopilotTokenUnavailableError ? error : undefined;
+    const detail =
+      error instanceof CopilotTokenUnavailableError ? error : undefined;
     setRequestLogFields(res, { outcome: 'token_unavailable' });
     sendOpenAiError(
       res,
@@ -157,7 +220,9 @@ export class ProxyService {
       detail?.publicMessage ?? 'No Copilot token is available',
       'authentication_error',
       detail?.code ?? 'copilot_token_unavailable',
-      detail?.retryAfterSeconds ? { 'retry-after': String(detail.retryAfterSeconds) } : {},
+      detail?.retryAfterSeconds
+        ? { 'retry-after': String(detail.retryAfterSeconds) }
+        : {},
     );
   }
 }

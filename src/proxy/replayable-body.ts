@@ -23,7 +23,11 @@ export class ReplayableBody extends Transform {
     source.pipe(this);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: TransformCallback,
+  ): void {
     if (this.chunks) {
       this.size += chunk.length;
       if (this.size > this.limit) this.chunks = undefined;
@@ -41,6 +45,8 @@ export class ReplayableBody extends Transform {
     this.unpipe();
     this.resume();
     const complete = await this.ended;
-    return complete && this.chunks ? Readable.from(this.chunks, { objectMode: false }) : undefined;
+    return complete && this.chunks
+      ? Readable.from(this.chunks, { objectMode: false })
+      : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export type PipeOutcome = 'complete' | 'client_closed' | 'upstream_reset' | 'idle_timeout';
+export type PipeOutcome =
+  'complete' | 'client_closed' | 'upstream_reset' | 'idle_timeout';
 
 /**
  * Copies an upstream body to the client chunk by chunk: each chunk is written as it

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the fake saw of one request. */
@@ -55,7 +60,9 @@ export class FakeCopilotApi extends EventEmitter {
 
   constructor(readonly options: FakeOptions = {}) {
     super();
-    this.copilotTokens = new Set(options.copilotTokens ?? ['test-copilot-token']);
+    this.copilotTokens = new Set(
+      options.copilotTokens ?? ['test-copilot-token'],
+    );
     this.githubTokens = new Set(options.githubTokens ?? []);
   }
 
@@ -65,19 +72,25 @@ export class FakeCopilotApi extends EventEmitter {
   }
 
   async start(port = 0): Promise<this> {
-    this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => this.handle(req, res));
+    this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) =>
+      this.handle(req, res),
+    );
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      this.server!.listen(port, '127.0.0.1', resolve),
+    );
     return this;
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await new Promise<void>(
+      (resolve) => this.server?.close(() => resolve()) ?? resolve(),
+    );
   }
 
   /** Makes every Copilot token issued so far invalid (the API then answers 401). */
@@ -87,10 +100,15 @@ export class FakeCopilotApi extends EventEmitter {
 
   /** Resolves when a request to `path` has been aborted by its client. */
   waitForAbort(path: string, timeoutMs = 5000): Promise<RecordedRequest> {
-    const found = this.requests.find((r) => r.url.startsWith(path) && r.aborted);
+    const found = this.requests.find(
+      (r) => r.url.startsWith(path) && r.aborted,
+    );
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no abort of ${path} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no abort of ${path} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const listener = (request: RecordedRequest) => {
         if (!request.url.startsWith(path)) return;
         clearTimeout(timer);
@@ -135,14 +153,20 @@ export class FakeCopilotApi extends EventEmitter {
     });
   }
 
-  private route(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+  private route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RecordedRequest,
+  ): void {
     const url = new URL(record.url, 'http://fake');
     const path = url.pathname;
 
     // GitHub endpoints.
-    if (path === '/copilot_internal/v2/token') return this.tokenExchange(req, res);
+    if (path === '/copilot_internal/v2/token')
+      return this.tokenExchange(req, res);
     if (path === '/login/device/code') return this.deviceCode(res, record);
-    if (path === '/login/oauth/access_token') return this.deviceAccessToken(res, record);
+    if (path === '/login/oauth/access_token')
+      return this.deviceAccessToken(res, record);
 
     // Copilot API: the token, then the editor headers, as the real API checks them.
     const auth = req.headers.authorization ?? '';
@@ -151,24 +175,43 @@ export class FakeCopilotApi extends EventEmitter {
       return send(res, 401, 'unauthorized: token expired', 'text/plain');
     }
     if (!req.headers['editor-version']) {
-      return send(res, 400, 'bad request: missing Editor-Version header for IDE auth', 'text/plain');
+      return send(
+        res,
+        400,
+        'bad request: missing Editor-Version header for IDE auth',
+        'text/plain',
+      );
     }
 
-    if (path.startsWith('/_test/')) return this.testRoute(path, url, req, res, record);
-    if (path === '/models' && req.method === 'GET') return json(res, 200, MODELS);
-    if (path === '/chat/completions' && req.method === 'POST') return this.chat(req, res, record);
-    if (path === '/embeddings' && req.method === 'POST') return this.embeddings(res, record);
-    if (path === '/responses' && req.method === 'POST') return this.responses(res);
-    if (path === '/v1/messages' && req.method === 'POST') return this.messages(res, record);
-    return json(res, 404, { error: { message: `no route ${path}`, type: 'not_found' } });
+    if (path.startsWith('/_test/'))
+      return this.testRoute(path, url, req, res, record);
+    if (path === '/models' && req.method === 'GET')
+      return json(res, 200, MODELS);
+    if (path === '/chat/completions' && req.method === 'POST')
+      return this.chat(req, res, record);
+    if (path === '/embeddings' && req.method === 'POST')
+      return this.embeddings(res, record);
+    if (path === '/responses' && req.method === 'POST')
+      return this.responses(res);
+    if (path === '/v1/messages' && req.method === 'POST')
+      return this.messages(res, record);
+    return json(res, 404, {
+      error: { message: `no route ${path}`, type: 'not_found' },
+    });
   }
 
-  private chat(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+  private chat(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RecordedRequest,
+  ): void {
     let body: { stream?: boolean; model?: string } = {};
     try {
       body = JSON.parse(record.body.toString('utf8'));
     } catch {
-      return json(res, 400, { error: { message: 'invalid JSON', type: 'invalid_request_error' } });
+      return json(res, 400, {
+        error: { message: 'invalid JSON', type: 'invalid_request_error' },
+      });
     }
     const model = body.model ?? 'gpt-4o';
     if (!body.stream) {
@@ -177,14 +220,25 @@ export class FakeCopilotApi extends EventEmitter {
         object: 'chat.completion',
         created: 1764000000,
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the fake.' }, finish_reason: 'stop' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'Hello from the fake.' },
+            finish_reason: 'stop',
+          },
+        ],
         usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 },
       });
     }
     const events = Number(req.headers['x-fake-events'] ?? 5);
     const interval = Number(req.headers['x-fake-interval-ms'] ?? 10);
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    res.write(`data: ${JSON.stringify({ choices: [], created: 0, id: '', prompt_filter_results: [] })}\n\n`);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+    });
+    res.write(
+      `data: ${JSON.stringify({ choices: [], created: 0, id: '', prompt_filter_results: [] })}\n\n`,
+    );
     let sent = 0;
     const next = (): void => {
       if (res.destroyed) return;
@@ -202,7 +256,13 @@ export class FakeCopilotApi extends EventEmitter {
         created: 1764000000,
         model,
         sent: nowMs(),
-        choices: [{ index: 0, delta: { content: `tok${sent} ` }, content_filter_results: {} }],
+        choices: [
+          {
+            index: 0,
+            delta: { content: `tok${sent} ` },
+            content_filter_results: {},
+          },
+        ],
       };
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       this.later(interval, next);
@@ -211,11 +271,18 @@ export class FakeCopilotApi extends EventEmitter {
   }
 
   private embeddings(res: ServerResponse, record: RecordedRequest): void {
-    const body = JSON.parse(record.body.toString('utf8') || '{}') as { input?: string | string[]; model?: string };
+    const body = JSON.parse(record.body.toString('utf8') || '{}') as {
+      input?: string | string[];
+      model?: string;
+    };
     const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
     json(res, 200, {
       object: 'list',
-      data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] })),
+      data: inputs.map((_, index) => ({
+        object: 'embedding',
+        index,
+        embedding: [0.1, 0.2, 0.3],
+      })),
       model: body.model ?? 'text-embedding-3-small',
       usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
     });
@@ -224,8 +291,12 @@ export class FakeCopilotApi extends EventEmitter {
   private responses(res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('event: response.created\ndata: {"type":"response.created"}\n\n');
-    res.write('event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Hi"}\n\n');
-    res.end('event: response.completed\ndata: {"type":"response.completed"}\n\n');
+    res.write(
+      'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Hi"}\n\n',
+    );
+    res.end(
+      'event: response.completed\ndata: {"type":"response.completed"}\n\n',
+    );
   }
 
   private messages(res: ServerResponse, record: RecordedRequest): void {
@@ -240,7 +311,13 @@ export class FakeCopilotApi extends EventEmitter {
     });
   }
 
-  private testRoute(path: string, url: URL, req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+  private testRoute(
+    path: string,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RecordedRequest,
+  ): void {
     const [, , name, arg] = path.split('/');
     switch (name) {
       case 'echo':
@@ -253,8 +330,14 @@ export class FakeCopilotApi extends EventEmitter {
         });
       case 'status': {
         const status = Number(arg);
-        if (url.searchParams.has('text')) return send(res, status, `plain failure ${status}`, 'text/plain');
-        return json(res, status, { error: { message: `fake failure ${status}`, code: 'fake_code' } }, { 'retry-after': '7' });
+        if (url.searchParams.has('text'))
+          return send(res, status, `plain failure ${status}`, 'text/plain');
+        return json(
+          res,
+          status,
+          { error: { message: `fake failure ${status}`, code: 'fake_code' } },
+          { 'retry-after': '7' },
+        );
       }
       case 'stall-headers':
         return; // never answers
@@ -271,22 +354,35 @@ export class FakeCopilotApi extends EventEmitter {
         const size = Number(arg);
         const body = Buffer.alloc(size);
         for (let i = 0; i < size; i++) body[i] = i % 251;
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': size,
+        });
         res.end(body);
         return;
       }
       case 'headers':
         res.writeHead(200, [
-          'Content-Type', 'application/json',
-          'Connection', 'keep-alive, X-Hop-Header',
-          'X-Hop-Header', 'must-not-pass',
-          'Keep-Alive', 'timeout=5',
-          'Proxy-Authenticate', 'Basic',
-          'Upgrade', 'h2c',
-          'Set-Cookie', 'a=1',
-          'Set-Cookie', 'b=2',
-          'X-Custom-Case', 'Kept',
-          'X-Request-Id', 'upstream-own-id',
+          'Content-Type',
+          'application/json',
+          'Connection',
+          'keep-alive, X-Hop-Header',
+          'X-Hop-Header',
+          'must-not-pass',
+          'Keep-Alive',
+          'timeout=5',
+          'Proxy-Authenticate',
+          'Basic',
+          'Upgrade',
+          'h2c',
+          'Set-Cookie',
+          'a=1',
+          'Set-Cookie',
+          'b=2',
+          'X-Custom-Case',
+          'Kept',
+          'X-Request-Id',
+          'upstream-own-id',
         ]);
         res.end('{"ok":true}');
         return;
@@ -314,7 +410,10 @@ export class FakeCopilotApi extends EventEmitter {
     const auth = req.headers.authorization ?? '';
     const githubToken = auth.startsWith('token ') ? auth.slice(6) : '';
     if (!this.githubTokens.has(githubToken)) {
-      return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      return json(res, 401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+      });
     }
     this.tokenExchanges++;
     const lifetime = this.options.tokenLifetimeSeconds ?? 1800;
@@ -325,7 +424,11 @@ export class FakeCopilotApi extends EventEmitter {
       token,
       expires_at: expiresAt,
       refresh_in: this.options.refreshInSeconds ?? Math.max(1, lifetime - 300),
-      endpoints: { api: this.options.endpointsApi ?? this.url, proxy: this.url, telemetry: this.url },
+      endpoints: {
+        api: this.options.endpointsApi ?? this.url,
+        proxy: this.url,
+        telemetry: this.url,
+      },
       chat_enabled: true,
       sku: 'free',
     });
@@ -333,7 +436,8 @@ export class FakeCopilotApi extends EventEmitter {
 
   private deviceCode(res: ServerResponse, record: RecordedRequest): void {
     const params = parseBody(record);
-    if (params.client_id !== 'Iv1.b507a08c87ecfe98') return json(res, 400, { error: 'unknown client' });
+    if (params.client_id !== 'Iv1.b507a08c87ecfe98')
+      return json(res, 400, { error: 'unknown client' });
     json(res, 200, {
       device_code: 'fake-device-code',
       user_code: 'ABCD-1234',
@@ -343,22 +447,40 @@ export class FakeCopilotApi extends EventEmitter {
     });
   }
 
-  private deviceAccessToken(res: ServerResponse, record: RecordedRequest): void {
+  private deviceAccessToken(
+    res: ServerResponse,
+    record: RecordedRequest,
+  ): void {
     const params = parseBody(record);
     this.devicePolls.push(Date.now());
-    if (params.device_code !== 'fake-device-code' || params.grant_type !== 'urn:ietf:params:oauth:grant-type:device_code') {
+    if (
+      params.device_code !== 'fake-device-code' ||
+      params.grant_type !== 'urn:ietf:params:oauth:grant-type:device_code'
+    ) {
       return json(res, 200, { error: 'incorrect_device_code' });
     }
     const poll = this.devicePolls.length;
     if (this.options.deviceSlowDown && poll === 1) {
-      return json(res, 200, { error: 'slow_down', interval: (this.options.deviceInterval ?? 1) + 5 });
+      return json(res, 200, {
+        error: 'slow_down',
+        interval: (this.options.deviceInterval ?? 1) + 5,
+      });
     }
-    if (poll <= (this.options.devicePendingPolls ?? 1) + (this.options.deviceSlowDown ? 1 : 0)) {
+    if (
+      poll <=
+      (this.options.devicePendingPolls ?? 1) +
+        (this.options.deviceSlowDown ? 1 : 0)
+    ) {
       return json(res, 200, { error: 'authorization_pending' });
     }
-    const accessToken = this.options.deviceAccessToken ?? 'gho_fakeDeviceFlowToken';
+    const accessToken =
+      this.options.deviceAccessToken ?? 'gho_fakeDeviceFlowToken';
     this.githubTokens.add(accessToken);
-    json(res, 200, { access_token: accessToken, token_type: 'bearer', scope: 'read:user' });
+    json(res, 200, {
+      access_token: accessToken,
+      token_type: 'bearer',
+      scope: 'read:user',
+    });
   }
 }
 
@@ -376,8 +498,16 @@ const MODELS = {
         family: 'gpt-4o',
         type: 'chat',
         tokenizer: 'o200k_base',
-        limits: { max_context_window_tokens: 128000, max_output_tokens: 4096, max_prompt_tokens: 64000 },
-        supports: { tool_calls: true, parallel_tool_calls: true, streaming: true },
+        limits: {
+          max_context_window_tokens: 128000,
+          max_output_tokens: 4096,
+          max_prompt_tokens: 64000,
+        },
+        supports: {
+          tool_calls: true,
+          parallel_tool_calls: true,
+          streaming: true,
+        },
       },
       supported_endpoints: ['/chat/completions'],
     },
@@ -396,11 +526,26 @@ function parseBody(record: RecordedRequest): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(text));
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   send(res, status, JSON.stringify(body), 'application/json', headers);
 }
 
-function send(res: ServerResponse, status: number, body: string, type: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...headers,
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

@@ -7,9 +7,23 @@ import { createApp } from '../../src/app.factory';
 
 /** Every variable the app reads: cleared before each test app so none leaks in. */
 const APP_VARIABLES = [
-  'PROXY_PORT', 'HOST', 'COPILOT_TOKEN', 'GITHUB_TOKEN', 'COPILOT_API_BASE_URL', 'GITHUB_API_BASE_URL',
-  'GITHUB_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_IDLE_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_MS', 'PROXY_API_KEYS',
-  'PROXY_ALLOW_ANONYMOUS', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_MS', 'REDIS_URL', 'LOG_LEVEL', 'TRUST_PROXY',
+  'PROXY_PORT',
+  'HOST',
+  'COPILOT_TOKEN',
+  'GITHUB_TOKEN',
+  'COPILOT_API_BASE_URL',
+  'GITHUB_API_BASE_URL',
+  'GITHUB_BASE_URL',
+  'UPSTREAM_TIMEOUT_MS',
+  'UPSTREAM_IDLE_TIMEOUT_MS',
+  'SHUTDOWN_TIMEOUT_MS',
+  'PROXY_API_KEYS',
+  'PROXY_ALLOW_ANONYMOUS',
+  'RATE_LIMIT_MAX',
+  'RATE_LIMIT_WINDOW_MS',
+  'REDIS_URL',
+  'LOG_LEVEL',
+  'TRUST_PROXY',
   'XDG_CONFIG_HOME',
 ];
 
@@ -34,7 +48,11 @@ export async function startApp(env: Record<string, string>): Promise<TestApp> {
     saved[name] = process.env[name];
     delete process.env[name];
   }
-  Object.assign(process.env, { LOG_LEVEL: 'silent', XDG_CONFIG_HOME: emptyConfigHome() }, env);
+  Object.assign(
+    process.env,
+    { LOG_LEVEL: 'silent', XDG_CONFIG_HOME: emptyConfigHome() },
+    env,
+  );
   try {
     const app = await createApp();
     await app.listen(0, '127.0.0.1');

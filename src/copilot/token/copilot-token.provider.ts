@@ -18,7 +18,9 @@ export interface CopilotTokenProvider {
    * Called when the upstream answered 401 to `rejected`: returns fresh credentials to
    * retry with, or undefined when none can be had (static mode).
    */
-  refreshAfterRejection(rejected: CopilotCredentials): Promise<CopilotCredentials | undefined>;
+  refreshAfterRejection(
+    rejected: CopilotCredentials,
+  ): Promise<CopilotCredentials | undefined>;
   /** Whether a token is held now or can be obtained (readiness). */
   status(): { ready: boolean; detail: string };
 }

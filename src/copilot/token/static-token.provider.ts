@@ -1,4 +1,7 @@
-import { CopilotCredentials, CopilotTokenProvider } from './copilot-token.provider';
+import {
+  CopilotCredentials,
+  CopilotTokenProvider,
+} from './copilot-token.provider';
 
 export class StaticTokenProvider implements CopilotTokenProvider {
   readonly canRefresh = false;

@@ -1,0 +1,154 @@
+import OpenAI from 'openai';
+import { request } from 'node:http';
+import { FakeCopilotApi } from './support/fake-copilot-api';
+import { rawRequest, readSse, target } from './support/http-client';
+import { startApp, TestApp } from './support/test-app';
+
+const chatBody = JSON.stringify({
+  model: 'gpt-4o',
+  stream: true,
+  messages: [{ role: 'user', content: 'hi' }],
+});
+
+describe('proxy streaming (Server-Sent Events)', () => {
+  let fake: FakeCopilotApi;
+  let proxy: TestApp;
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+    proxy = await startApp({
+      COPILOT_TOKEN: 'test-copilot-token',
+      COPILOT_API_BASE_URL: fake.url,
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await fake.stop();
+  });
+
+  it('delivers each event within 100 ms of the upstream sending it, uncompressed', async () => {
+    const result = await readSse(proxy.url + '/v1/chat/completions', {
+      headers: {
+        'content-type': 'application/json',
+        'accept-encoding': 'gzip',
+        'x-fake-events': '8',
+        'x-fake-interval-ms': '150',
+      },
+      body: chatBody,
+    });
+    expect(result.status).toBe(200);
+    expect(result.headers['content-type']).toBe('text/event-stream');
+    expect(result.headers['x-accel-buffering']).toBe('no');
+    expect(result.headers['content-encoding']).toBeUndefined();
+    const timed = result.events.filter((e) => e.data.includes('"sent"'));
+    expect(timed).toHaveLength(8);
+    for (const event of timed) {
+      const { sent } = JSON.parse(event.data) as { sent: number };
+      expect(event.receivedAt - sent).toBeLessThan(100);
+    }
+    // Events arrive spread out, one by one, not in one burst at the end.
+    expect(timed[7].receivedAt - timed[0].receivedAt).toBeGreaterThan(700);
+    expect(result.events.at(-1)!.data).toBe('[DONE]');
+    expect(result.ending).toBe('end');
+  });
+
+  it('streams a chat completion to the OpenAI SDK', async () => {
+    const client = new OpenAI({
+      apiKey: 'client-key-not-copilot',
+      baseURL: `${proxy.url}/v1`,
+    });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o',
+      stream: true,
+      messages: [{ role: 'user', content: 'Say hello' }],
+    });
+    let text = '';
+    let usage: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      usage ??= chunk.usage;
+    }
+    expect(text).toBe('tok1 tok2 tok3 tok4 tok5 ');
+    expect(usage).toMatchObject({ completion_tokens: 5 });
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(
+      'Bearer test-copilot-token',
+    );
+  });
+
+  it('gives the OpenAI SDK a non-streaming completion and the model list', async () => {
+    const client = new OpenAI({
+      apiKey: 'client-key',
+      baseURL: `${proxy.url}/v1`,
+    });
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(completion.choices[0].message.content).toBe('Hello from the fake.');
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['gpt-4o']);
+  });
+
+  it('aborts the upstream request as soon as the client disconnects', async () => {
+    const aborted = fake.waitForAbort('/_test/sse');
+    const req = request(
+      {
+        ...target(proxy.url + '/_test/sse?events=100&interval=100'),
+        method: 'GET',
+      },
+      (res) => {
+        res.once('data', () => req.destroy());
+      },
+    );
+    req.on('error', () => undefined);
+    req.end();
+    const record = await aborted;
+    expect(record.aborted).toBe(true);
+  });
+
+  it('holds 200 concurrent streams, every event delivered', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        readSse(proxy.url + '/_test/sse?events=10&interval=30', {
+          method: 'GET',
+        }),
+      ),
+    );
+    for (const result of results) {
+      expect(result.status).toBe(200);
+      expect(result.ending).toBe('end');
+      expect(result.events).toHaveLength(11);
+    }
+  });
+
+  it('passes a Responses API event stream with its event names', async () => {
+    const res = await rawRequest(proxy.url + '/v1/responses', {
+      method: 'POST',
+      body: '{"model":"gpt-4o","input":"x","stream":true}',
+    });
+    expect(res.body.toString()).toContain(
+      'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Hi"}\n\n',
+    );
+  });
+
+  it('applies backpressure: a paused reader still gets every byte', async () => {
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      const req = request(
+        { ...target(proxy.url + '/_test/bytes/8000000') },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.pause();
+          setTimeout(() => {
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve(Buffer.concat(chunks)));
+            res.resume();
+          }, 300);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(body.length).toBe(8_000_000);
+    expect(body[7_999_999]).toBe(7_999_999 % 251);
+  });
+});

@@ -1,0 +1,52 @@
+import { HealthController } from '../src/health/health.controller';
+import { ShutdownService } from '../src/lifecycle/shutdown.service';
+import { FakeCopilotApi } from './support/fake-copilot-api';
+import { rawRequest, readSse, waitFor } from './support/http-client';
+import { startApp, TestApp } from './support/test-app';
+
+describe('readiness and liveness', () => {
+  let fake: FakeCopilotApi;
+  let proxy: TestApp;
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+    proxy = await startApp({
+      COPILOT_TOKEN: 'test-copilot-token',
+      COPILOT_API_BASE_URL: fake.url,
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    });
+  });
+  afterAll(() => fake.stop());
+
+  it('is live and ready with a token', async () => {
+    const live = await rawRequest(proxy.url + '/healthz');
+    expect(live.status).toBe(200);
+    const ready = await rawRequest(proxy.url + '/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body.toString())).toMatchObject({
+      status: 'ok',
+      info: { copilot_token: { status: 'up' }, shutdown: { status: 'up' } },
+    });
+    expect(ready.body.toString()).not.toContain('test-copilot-token');
+  });
+
+  it('turns not ready the moment shutdown begins, while a stream still drains to its end', async () => {
+    const stream = readSse(proxy.url + '/_test/sse?events=6&interval=100', {
+      method: 'GET',
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    const closing = proxy.close();
+    const shutdown = proxy.app.get(ShutdownService);
+    await waitFor(() => shutdown.isDraining);
+    // The listener is closed by now, so ask the controller itself.
+    await expect(
+      proxy.app.get(HealthController).readiness(),
+    ).rejects.toMatchObject({
+      response: { status: 'error', error: { shutdown: { status: 'down' } } },
+    });
+    const result = await stream;
+    expect(result.ending).toBe('end');
+    expect(result.events).toHaveLength(7);
+    await closing;
+  });
+});
