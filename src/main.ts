@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app.config';
 import { ConfigValidationError } from './config/validate-env';
+import { ensureCredentials } from './login/ensure-credentials';
 
 async function bootstrap(): Promise<void> {
+  await ensureCredentials();
   const app = await createApp();
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const { host, port } = app.get(ConfigService).getOrThrow<AppConfig>('app');

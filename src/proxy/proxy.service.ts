@@ -30,7 +30,10 @@ export const REPLAY_LIMIT_BYTES = 4 * 1024 * 1024;
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
 /** Express's request, with the id pino-http gave it. */
-type ProxiedRequest = IncomingMessage & { id?: string | number | object; originalUrl?: string };
+type ProxiedRequest = IncomingMessage & {
+  id?: string | number | object;
+  originalUrl?: string;
+};
 
 @Injectable()
 export class ProxyService {

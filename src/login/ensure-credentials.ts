@@ -1,0 +1,23 @@
+import { readSavedGithubToken } from '../config/saved-token';
+import { login } from './login';
+
+/**
+ * With no token configured or saved, a start attached to a terminal runs the login
+ * first; without a terminal nothing happens here and configuration validation
+ * stops the start with a message naming COPILOT_TOKEN, GITHUB_TOKEN and the login.
+ */
+export async function ensureCredentials(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const configured =
+    env.COPILOT_TOKEN?.trim() ||
+    env.GITHUB_TOKEN?.trim() ||
+    readSavedGithubToken(env);
+  if (configured || !process.stdin.isTTY || !process.stdout.isTTY) return;
+  process.stdout.write(
+    'No Copilot credentials are configured: starting the GitHub login.\n',
+  );
+  await login(
+    env.GITHUB_BASE_URL?.trim().replace(/\/+$/, '') || 'https://github.com',
+  );
+}

@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import { FakeCopilotApi } from './support/fake-copilot-api';
+import { rawRequest, waitFor } from './support/http-client';
+import { startApp, TestApp } from './support/test-app';
+
+const GITHUB_TOKEN = 'gho_testGithubOauthToken';
+
+describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
+  describe('exchange and endpoints.api routing', () => {
+    let github: FakeCopilotApi;
+    let copilot: FakeCopilotApi;
+    let proxy: TestApp;
+
+    beforeAll(async () => {
+      copilot = await new FakeCopilotApi({ copilotTokens: [] }).start();
+      github = await new FakeCopilotApi({
+        githubTokens: [GITHUB_TOKEN],
+        endpointsApi: copilot.url,
+      }).start();
+      // Tokens the GitHub fake issues are valid on the Copilot fake.
+      github.copilotTokens.add = (token: string) => (
+        copilot.copilotTokens.add(token),
+        github.copilotTokens
+      );
+      proxy = await startApp({ GITHUB_TOKEN, GITHUB_API_BASE_URL: github.url });
+    });
+    afterAll(async () => {
+      await proxy.close();
+      await github.stop();
+      await copilot.stop();
+    });
+
+    it('exchanges the GitHub token with the editor headers and routes to endpoints.api', async () => {
+      const res = await rawRequest(proxy.url + '/v1/models');
+      expect(res.status).toBe(200);
+      const exchange = github.requests.find(
+        (r) => r.url === '/copilot_internal/v2/token',
+      )!;
+      expect(exchange.method).toBe('GET');
+      expect(exchange.headers.authorization).toBe(`token ${GITHUB_TOKEN}`);
+      expect(exchange.headers['editor-version']).toBe('vscode/1.104.3');
+      expect(exchange.headers['editor-plugin-version']).toBe(
+        'copilot-chat/0.26.7',
+      );
+      expect(exchange.headers['x-github-api-version']).toBe('2025-04-01');
+      const forwarded = copilot.requests.at(-1)!;
+      expect(forwarded.url).toBe('/models');
+      expect(forwarded.headers.authorization).toMatch(/^Bearer tid=fake-1;/);
+      expect(github.tokenExchanges).toBe(1);
+    });
+
+    it('is ready once the token is held', async () => {
+      const ready = await rawRequest(proxy.url + '/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.toString()).not.toContain('tid=');
+    });
+  });
+
+  describe('refresh and 401 retry', () => {
+    let fake: FakeCopilotApi;
+    let proxy: TestApp;
+
+    beforeAll(async () => {
+      // Tokens live 4 s and ask to be refreshed after 1 s.
+      fake = await new FakeCopilotApi({
+        githubTokens: [GITHUB_TOKEN],
+        tokenLifetimeSeconds: 4,
+        refreshInSeconds: 1,
+      }).start();
+      proxy = await startApp({
+        GITHUB_TOKEN,
+        GITHUB_API_BASE_URL: fake.url,
+        COPILOT_API_BASE_URL: fake.url,
+      });
+      await waitFor(() => fake.tokenExchanges === 1);
+    });
+    afterAll(async () => {
+      await proxy.close();
+      await fake.stop();
+    });
+
+    it('refreshes ahead of expiry; requests before, around and after the refresh share one exchange', async () => {
+      // The last exchange asked for a refresh 1 s later: send 25 requests at once,
+      // 25 just before that moment and 25 just after.
+      await waitFor(() => fake.tokenExchanges >= 1);
+      const before = fake.tokenExchanges;
+      const request = () => rawRequest(proxy.url + '/models');
+      const early = Array.from({ length: 25 }, request);
+      await new Promise((r) => setTimeout(r, 850));
+      const around = Array.from({ length: 25 }, request);
+      await new Promise((r) => setTimeout(r, 250));
+      const late = Array.from({ length: 25 }, request);
+      const results = await Promise.all([...early, ...around, ...late]);
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      expect(fake.tokenExchanges - before).toBe(1);
+    });
+  });
+
+  describe('401 from the Copilot API', () => {
+    let fake: FakeCopilotApi;
+    let proxy: TestApp;
+
+    beforeAll(async () => {
+      fake = await new FakeCopilotApi({ githubTokens: [GITHUB_TOKEN] }).start();
+      proxy = await startApp({
+        GITHUB_TOKEN,
+        GITHUB_API_BASE_URL: fake.url,
+        COPILOT_API_BASE_URL: fake.url,
+      });
+      await waitFor(() => fake.tokenExchanges === 1);
+    });
+    afterAll(async () => {
+      await proxy.close();
+      await fake.stop();
+    });
+
+    it('on a revoked token: one refresh, one retry, every client gets 200', async () => {
+      fake.revokeCopilotTokens();
+      const before = fake.tokenExchanges;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          rawRequest(proxy.url + '/chat/completions', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              model: 'gpt-4o',
+              messages: [{ role: 'user', content: `request ${i}` }],
+            }),
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(fake.tokenExchanges - before).toBeGreaterThanOrEqual(1);
+      expect(fake.tokenExchanges - before).toBeLessThanOrEqual(2);
+      // The retried requests carried the same body as the first attempt.
+      const bodies = fake.requests
+        .filter((r) => r.url === '/chat/completions')
+        .map((r) => r.body.toString());
+      for (let i = 0; i < 20; i++) {
+        expect(
+          bodies.filter((b) => b.includes(`request ${i}"`)).length,
+        ).toBeGreaterThanOrEqual(1);
+      }
+    });
+
+    it('passes the 401 through when the body was too large to keep for a retry', async () => {
+      fake.revokeCopilotTokens();
+      const big = randomBytes(5 * 1024 * 1024);
+      const res = await rawRequest(proxy.url + '/_test/echo', {
+        method: 'POST',
+        body: big,
+      });
+      expect(res.status).toBe(401);
+      expect(res.body.toString()).toBe('unauthorized: token expired');
+      // The proxy itself recovers on the next request.
+      expect((await rawRequest(proxy.url + '/models')).status).toBe(200);
+    });
+  });
+
+  describe('a GitHub token GitHub refuses', () => {
+    let fake: FakeCopilotApi;
+    let proxy: TestApp;
+
+    beforeAll(async () => {
+      fake = await new FakeCopilotApi({
+        githubTokens: ['gho_theRightOne'],
+      }).start();
+      proxy = await startApp({
+        GITHUB_TOKEN: 'gho_revokedToken',
+        GITHUB_API_BASE_URL: fake.url,
+        COPILOT_API_BASE_URL: fake.url,
+      });
+    });
+    afterAll(async () => {
+      await proxy.close();
+      await fake.stop();
+    });
+
+    it('answers clients 401 with a clear JSON error, never the token, and is not ready', async () => {
+      const res = await rawRequest(proxy.url + '/v1/chat/completions', {
+        method: 'POST',
+        body: '{}',
+      });
+      expect(res.status).toBe(401);
+      const body = JSON.parse(res.body.toString());
+      expect(body.error.code).toBe('github_token_rejected');
+      expect(body.error.type).toBe('authentication_error');
+      expect(res.body.toString()).not.toContain('gho_revokedToken');
+      const ready = await rawRequest(proxy.url + '/readyz');
+      expect(ready.status).toBe(503);
+      expect(JSON.parse(ready.body.toString()).error.copilot_token.status).toBe(
+        'down',
+      );
+      expect(ready.body.toString()).not.toContain('gho_revokedToken');
+      // Nothing reached the Copilot API.
+      expect(fake.requests.some((r) => r.url.startsWith('/v1/chat'))).toBe(
+        false,
+      );
+    });
+
+    it('answers 503 while GitHub itself is unreachable', async () => {
+      const closed = await new FakeCopilotApi().start();
+      const url = closed.url;
+      await closed.stop();
+      const down = await startApp({
+        GITHUB_TOKEN,
+        GITHUB_API_BASE_URL: url,
+        COPILOT_API_BASE_URL: url,
+      });
+      try {
+        const res = await rawRequest(down.url + '/models');
+        expect(res.status).toBe(503);
+        expect(JSON.parse(res.body.toString()).error.code).toBe(
+          'copilot_token_exchange_failed',
+        );
+        expect(res.headers['retry-after']).toBeUndefined();
+      } finally {
+        await down.close();
+      }
+    });
+  });
+});
