@@ -162,7 +162,7 @@ export class ExchangingTokenProvider
     clearTimeout(this.timer);
     if (this.stopped) return;
     this.timer = setTimeout(
-      () => this.refresh().catch(() => undefined),
+      () => void this.refresh().catch(() => undefined),
       Math.max(0, delayMs),
     );
     this.timer.unref();
