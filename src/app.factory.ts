@@ -1,7 +1,9 @@
+import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { AuthConfig } from './config/auth.config';
 import { validateEnv } from './config/validate-env';
 
 /**
@@ -23,5 +25,10 @@ export async function createApp(): Promise<NestExpressApplication> {
   // Express would stamp every proxied answer with X-Powered-By.
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Only behind a configured proxy does X-Forwarded-For name the client (rate limits).
+  app.set(
+    'trust proxy',
+    app.get(ConfigService).getOrThrow<AuthConfig>('auth').trustProxy,
+  );
   return app;
 }

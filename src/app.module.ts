@@ -3,9 +3,14 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { OpenAiExceptionFilter } from './common/openai-exception.filter';
 import { appConfig } from './config/app.config';
+import { authConfig } from './config/auth.config';
+import { rateLimitConfig } from './config/rate-limit.config';
 import { copilotConfig } from './config/copilot.config';
 import { validateEnv } from './config/validate-env';
+import { AuthModule } from './auth/auth.module';
 import { CopilotModule } from './copilot/copilot.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
@@ -24,12 +29,16 @@ export class AppModule {
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: true,
-          load: [appConfig, copilotConfig],
+          load: [appConfig, copilotConfig, authConfig, rateLimitConfig],
           validate: validateEnv,
         }),
         LoggingModule,
+        MetricsModule,
         LifecycleModule,
         CopilotModule,
+        // The key guard runs before the rate-limit guard: limits are per key.
+        AuthModule,
+        RateLimitModule,
         HealthModule,
         // Last: its wildcard route must not shadow the service's own endpoints.
         ProxyModule,

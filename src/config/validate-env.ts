@@ -1,4 +1,6 @@
 import { readAppConfig } from './app.config';
+import { isLoopback, readAuthConfig } from './auth.config';
+import { readRateLimitConfig } from './rate-limit.config';
 import { readCopilotConfig } from './copilot.config';
 import { EnvReader } from './env-reader';
 
@@ -23,8 +25,10 @@ export function validateEnv(
   raw: Record<string, unknown>,
 ): Record<string, unknown> {
   const env = new EnvReader(raw as Record<string, string | undefined>);
-  readAppConfig(env);
+  const app = readAppConfig(env);
   const copilot = readCopilotConfig(env);
+  const auth = readAuthConfig(env);
+  readRateLimitConfig(env);
 
   if (copilot.copilotToken && env.string('GITHUB_TOKEN')) {
     env.problems.push(
@@ -32,6 +36,17 @@ export function validateEnv(
     );
   } else if (!copilot.copilotToken && !copilot.githubToken) {
     env.problems.push(MISSING_CREDENTIALS);
+  }
+
+  // The proxy spends its owner's paid quota: never an open relay by accident.
+  if (
+    !isLoopback(app.host) &&
+    auth.apiKeys.length === 0 &&
+    !auth.allowAnonymous
+  ) {
+    env.problems.push(
+      `HOST=${app.host} is reachable from other machines but PROXY_API_KEYS is empty: set PROXY_API_KEYS, or PROXY_ALLOW_ANONYMOUS=true to serve anyone who can reach it`,
+    );
   }
 
   if (env.problems.length > 0) throw new ConfigValidationError(env.problems);

@@ -5,6 +5,7 @@ import {
   CopilotConfig,
   DEFAULT_COPILOT_API_BASE_URL,
 } from '../config/copilot.config';
+import { MetricsService } from '../metrics/metrics.service';
 import { CopilotClient } from './copilot-client';
 import { CopilotHealthIndicator } from './copilot.health';
 import {
@@ -16,7 +17,10 @@ import { GithubTokenExchange } from './token/github-token-exchange';
 import { StaticTokenProvider } from './token/static-token.provider';
 
 /** Static mode with `COPILOT_TOKEN`; otherwise the GitHub token is exchanged. */
-function tokenProvider(config: CopilotConfig): CopilotTokenProvider {
+function tokenProvider(
+  config: CopilotConfig,
+  metrics: MetricsService,
+): CopilotTokenProvider {
   if (config.copilotToken) {
     return new StaticTokenProvider(
       config.copilotToken,
@@ -27,6 +31,7 @@ function tokenProvider(config: CopilotConfig): CopilotTokenProvider {
     new GithubTokenExchange(config.githubApiBaseUrl, config.githubToken!),
     config.apiBaseUrl,
     DEFAULT_COPILOT_API_BASE_URL,
+    metrics,
   );
 }
 

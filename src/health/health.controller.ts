@@ -1,8 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../common/public.decorator';
 import { CopilotHealthIndicator } from '../copilot/copilot.health';
 import { ShutdownHealthIndicator } from '../lifecycle/shutdown.health';
 
+/** Probes need no client key and are never rate limited. */
+@Public()
 @Controller()
 export class HealthController {
   constructor(

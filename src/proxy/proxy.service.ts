@@ -15,6 +15,8 @@ import {
 } from '../copilot/token/copilot-token.provider';
 import { CopilotTokenUnavailableError } from '../copilot/token/copilot-token-unavailable.error';
 import { setRequestLogFields } from '../logging/request-log-fields';
+import { MetricsService } from '../metrics/metrics.service';
+import { RouteClass, routeClass } from '../metrics/route-class';
 import {
   clientResponseHeaders,
   isEventStream,
@@ -44,6 +46,7 @@ export class ProxyService {
     @Inject(COPILOT_TOKEN_PROVIDER)
     private readonly tokens: CopilotTokenProvider,
     @Inject(copilotConfig.KEY) private readonly config: CopilotConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async forward(req: ProxiedRequest, res: ServerResponse): Promise<void> {
@@ -100,7 +103,8 @@ export class ProxyService {
       signal: abort.signal,
     };
 
-    let upstream = await this.send(request, credentials, res);
+    const route = routeClass(path);
+    let upstream = await this.send(request, credentials, res, route);
     if (
       upstream?.status === 401 &&
       this.tokens.canRefresh &&
@@ -112,6 +116,7 @@ export class ProxyService {
         upstream,
         replayable,
         res,
+        route,
       );
     }
     if (!upstream) return;
@@ -119,7 +124,7 @@ export class ProxyService {
       upstream.body.destroy();
       return;
     }
-    this.respond(upstream, res);
+    this.respond(upstream, res, route);
   }
 
   /** Sends once; answers 502/504 itself and returns undefined when that fails. */
@@ -127,11 +132,18 @@ export class ProxyService {
     request: UpstreamRequest,
     credentials: CopilotCredentials,
     res: ServerResponse,
+    route: RouteClass,
   ): Promise<UpstreamResponse | undefined> {
+    const timer = this.metrics.upstreamHeaders.startTimer({ route });
     try {
-      return await this.client.send(request, credentials);
+      const response = await this.client.send(request, credentials);
+      timer();
+      return response;
     } catch (error) {
       if (request.signal.aborted) return undefined;
+      const kind =
+        error instanceof UpstreamTimeoutError ? 'timeout' : 'unreachable';
+      this.metrics.upstreamFailures.inc({ kind });
       if (error instanceof UpstreamTimeoutError) {
         this.logger.warn(
           `upstream timeout after ${error.timeoutMs} ms on ${request.method} ${pathOnly(request.path)}`,
@@ -171,6 +183,7 @@ export class ProxyService {
     first: UpstreamResponse,
     replayable: ReplayableBody | undefined,
     res: ServerResponse,
+    route: RouteClass,
   ): Promise<UpstreamResponse | undefined> {
     const body = replayable ? await replayable.replay() : undefined;
     if (replayable && !body) return first;
@@ -182,35 +195,40 @@ export class ProxyService {
     }
     if (!fresh || request.signal.aborted) return first;
     first.body.destroy();
-    return this.send({ ...request, body }, fresh, res);
+    return this.send({ ...request, body }, fresh, res, route);
   }
 
-  private respond(upstream: UpstreamResponse, res: ServerResponse): void {
+  private respond(
+    upstream: UpstreamResponse,
+    res: ServerResponse,
+    route: RouteClass,
+  ): void {
     const headers = clientResponseHeaders(upstream.rawHeaders);
     const streaming = isEventStream(upstream.rawHeaders);
-    if (streaming) headers['X-Accel-Buffering'] = 'no';
+    if (streaming) {
+      headers['X-Accel-Buffering'] = 'no';
+      this.metrics.activeStreams.inc();
+    }
     res.writeHead(upstream.status, upstream.statusMessage, headers);
     // An event stream's headers go out now, not with its first event.
     if (streaming) res.flushHeaders();
-    new StreamPipe(
-      upstream.body,
-      res,
-      this.config.upstreamIdleTimeoutMs,
-      (outcome, bytes) => {
-        setRequestLogFields(res, {
-          upstreamStatus: upstream.status,
-          bytes,
-          outcome,
-        });
-        if (outcome === 'idle_timeout') {
-          this.logger.warn(
-            `upstream body idle for ${this.config.upstreamIdleTimeoutMs} ms: connection cut`,
-          );
-        } else if (outcome === 'upstream_reset') {
-          this.logger.warn('upstream reset mid-body: connection cut');
-        }
-      },
-    ).start();
+    const idleMs = this.config.upstreamIdleTimeoutMs;
+    new StreamPipe(upstream.body, res, idleMs, (outcome, bytes) => {
+      setRequestLogFields(res, {
+        upstreamStatus: upstream.status,
+        bytes,
+        outcome,
+      });
+      if (streaming) this.metrics.activeStreams.dec();
+      this.metrics.streamedBytes.inc({ route }, bytes);
+      if (outcome === 'idle_timeout') {
+        this.metrics.upstreamFailures.inc({ kind: outcome });
+        this.logger.warn(`upstream body idle for ${idleMs} ms: connection cut`);
+      } else if (outcome === 'upstream_reset') {
+        this.metrics.upstreamFailures.inc({ kind: outcome });
+        this.logger.warn('upstream reset mid-body: connection cut');
+      }
+    }).start();
   }
 
   private tokenUnavailable(res: ServerResponse, error: unknown): void {

@@ -1,0 +1,38 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { EnvReader } from './env-reader';
+
+export function readAuthConfig(env: EnvReader) {
+  return {
+    /** Keys clients must present; empty means anonymous access. */
+    apiKeys: env.list('PROXY_API_KEYS'),
+    allowAnonymous: env.boolean('PROXY_ALLOW_ANONYMOUS', false),
+    /**
+     * Express `trust proxy`: `false` (default), `true`, a hop count, or a list of
+     * addresses/subnets. Only then does `X-Forwarded-For` decide the client IP.
+     */
+    trustProxy: readTrustProxy(env),
+  };
+}
+
+function readTrustProxy(env: EnvReader): boolean | number | string {
+  const raw = env.string('TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+/** Loopback addresses: the only ones the proxy may serve without keys by default. */
+export function isLoopback(host: string): boolean {
+  return (
+    host === 'localhost' ||
+    host === '::1' ||
+    host === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(host)
+  );
+}
+
+export const authConfig = registerAs('auth', () =>
+  readAuthConfig(new EnvReader(process.env)),
+);
+export type AuthConfig = ConfigType<typeof authConfig>;

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+} from 'prom-client';
+import type { RouteClass } from './route-class';
+
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'CONNECT',
+]);
+
+/**
+ * The service's Prometheus metrics, in a registry of its own (two apps in one
+ * process, as in the tests, do not collide). Labels are closed sets: method,
+ * route class, status code, outcome. Never a path, a key or a token.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: 'copilot_proxy_requests_total',
+    help: 'HTTP requests answered, by method, route class and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamHeaders = new Histogram({
+    name: 'copilot_proxy_upstream_headers_seconds',
+    help: 'Time from sending a request upstream to its response headers',
+    labelNames: ['route'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly upstreamFailures = new Counter({
+    name: 'copilot_proxy_upstream_failures_total',
+    help: 'Upstream failures: unreachable, timeout (no headers), idle_timeout and upstream_reset (mid-body)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly activeStreams = new Gauge({
+    name: 'copilot_proxy_active_streams',
+    help: 'Event streams being relayed right now',
+    registers: [this.registry],
+  });
+
+  readonly streamedBytes = new Counter({
+    name: 'copilot_proxy_streamed_bytes_total',
+    help: 'Response body bytes relayed from the upstream to clients',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+
+  readonly tokenExchanges = new Counter({
+    name: 'copilot_proxy_token_exchanges_total',
+    help: 'Copilot token exchanges with GitHub, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimitStorageFailures = new Counter({
+    name: 'copilot_proxy_rate_limit_storage_failures_total',
+    help: 'Requests let through because the rate-limit storage (Redis) did not answer',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeRequest(method: string, route: RouteClass, status: number): void {
+    this.requests.inc({
+      method: KNOWN_METHODS.has(method) ? method : 'OTHER',
+      route,
+      status: String(status),
+    });
+  }
+
+  onExchange(outcome: 'success' | 'failure'): void {
+    this.tokenExchanges.inc({ outcome });
+  }
+
+  onStorageFailure(): void {
+    this.rateLimitStorageFailures.inc();
+  }
+}

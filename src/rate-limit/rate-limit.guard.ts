@@ -1,0 +1,82 @@
+import {
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import { rateLimitConfig, RateLimitConfig } from '../config/rate-limit.config';
+import type { Request } from 'express';
+import { IS_PUBLIC } from '../common/public.decorator';
+import type { KeyedRequest } from '../auth/api-key.guard';
+
+export class RateLimitExceededException extends HttpException {
+  readonly code = 'rate_limit_exceeded';
+
+  constructor(retryAfterSeconds: number) {
+    super(
+      `Rate limit exceeded: retry in ${retryAfterSeconds} s`,
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+/**
+ * Per client key (per client IP when anonymous). Runs after the key guard, which
+ * names the key; `req.ip` honours `TRUST_PROXY` only when it is configured.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  private readonly enabled: boolean;
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @Inject(rateLimitConfig.KEY) config: RateLimitConfig,
+  ) {
+    super(options, storage, reflector);
+    this.enabled = config.max > 0;
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Off by default: then nothing but this check sits on the request path.
+    return this.enabled ? super.canActivate(context) : true;
+  }
+
+  protected override async shouldSkip(
+    context: ExecutionContext,
+  ): Promise<boolean> {
+    return (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? false
+    );
+  }
+
+  protected override async getTracker(
+    req: Record<string, any>,
+  ): Promise<string> {
+    const keyed = req as KeyedRequest & Request;
+    return keyed.clientKeyId !== undefined
+      ? `key:${keyed.clientKeyId}`
+      : `ip:${keyed.ip ?? 'unknown'}`;
+  }
+
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    throw new RateLimitExceededException(detail.timeToBlockExpire);
+  }
+}

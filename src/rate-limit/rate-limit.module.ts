@@ -1,0 +1,40 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
+import { rateLimitConfig, RateLimitConfig } from '../config/rate-limit.config';
+import { MetricsService } from '../metrics/metrics.service';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/**
+ * `RATE_LIMIT_MAX` requests per `RATE_LIMIT_WINDOW_MS` per client through
+ * @nestjs/throttler: counters in memory, or in Redis with `REDIS_URL` so replicas
+ * share one limit. `RATE_LIMIT_MAX=0` (the default) turns it off.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [rateLimitConfig.KEY, MetricsService],
+      useFactory: (config: RateLimitConfig, metrics: MetricsService) => ({
+        throttlers: [
+          { name: 'default', limit: config.max, ttl: config.windowMs },
+        ],
+        storage:
+          config.max > 0 && config.redisUrl
+            ? new RedisThrottlerStorage(config.redisUrl, metrics)
+            : undefined,
+      }),
+    }),
+  ],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+})
+export class RateLimitModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.storage instanceof RedisThrottlerStorage)
+      await this.storage.close();
+  }
+}
