@@ -1,0 +1,171 @@
+import { FakeCopilotApi } from './support/fake-copilot-api';
+import { rawRequest, RawResponse } from './support/http-client';
+import { RedisServer } from './support/redis-server';
+import { startApp, TestApp } from './support/test-app';
+
+const TOKEN = 'test-copilot-token';
+const KEY_1 = 'rate-key-one';
+const KEY_2 = 'rate-key-two';
+const asKey = (key: string) => ({
+  headers: { authorization: `Bearer ${key}` },
+});
+const statuses = (responses: RawResponse[]) => responses.map((r) => r.status);
+
+describe('rate limits per key (in memory)', () => {
+  let fake: FakeCopilotApi;
+  let proxy: TestApp;
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+    proxy = await startApp({
+      COPILOT_TOKEN: TOKEN,
+      COPILOT_API_BASE_URL: fake.url,
+      PROXY_API_KEYS: `${KEY_1},${KEY_2}`,
+      RATE_LIMIT_MAX: '3',
+      RATE_LIMIT_WINDOW_MS: '60000',
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await fake.stop();
+  });
+
+  it('limits one key with 429, Retry-After and X-RateLimit headers while the other key is served', async () => {
+    const first = await rawRequest(proxy.url + '/models', asKey(KEY_1));
+    expect(first.status).toBe(200);
+    expect(first.headers['x-ratelimit-limit']).toBe('3');
+    expect(first.headers['x-ratelimit-remaining']).toBe('2');
+    expect(Number(first.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
+    expect(Number(first.headers['x-ratelimit-reset'])).toBeLessThanOrEqual(60);
+
+    const more = [
+      await rawRequest(proxy.url + '/models', asKey(KEY_1)),
+      await rawRequest(proxy.url + '/models', asKey(KEY_1)),
+    ];
+    expect(statuses(more)).toEqual([200, 200]);
+    expect(more[1].headers['x-ratelimit-remaining']).toBe('0');
+
+    const before = fake.requests.length;
+    const limited = await rawRequest(proxy.url + '/v1/chat/completions', {
+      method: 'POST',
+      body: '{}',
+      ...asKey(KEY_1),
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(JSON.parse(limited.body.toString()).error).toMatchObject({
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+    });
+    expect(fake.requests.length).toBe(before);
+
+    const other = await rawRequest(proxy.url + '/models', asKey(KEY_2));
+    expect(other.status).toBe(200);
+    expect(other.headers['x-ratelimit-remaining']).toBe('2');
+  });
+
+  it('never limits the probes or metrics', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect((await rawRequest(proxy.url + '/healthz')).status).toBe(200);
+      expect((await rawRequest(proxy.url + '/readyz')).status).toBe(200);
+    }
+    expect((await rawRequest(proxy.url + '/metrics')).status).toBe(200);
+  });
+});
+
+describe('rate limits per client IP when anonymous', () => {
+  let fake: FakeCopilotApi;
+  let proxy: TestApp;
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+    proxy = await startApp({
+      COPILOT_TOKEN: TOKEN,
+      COPILOT_API_BASE_URL: fake.url,
+      RATE_LIMIT_MAX: '2',
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await fake.stop();
+  });
+
+  it('counts by IP and ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
+    const spoof = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+    const results = [
+      await rawRequest(proxy.url + '/models', spoof('10.0.0.1')),
+      await rawRequest(proxy.url + '/models', spoof('10.0.0.2')),
+      await rawRequest(proxy.url + '/models', spoof('10.0.0.3')),
+    ];
+    expect(statuses(results)).toEqual([200, 200, 429]);
+  });
+});
+
+describe('rate limits shared through Redis', () => {
+  let fake: FakeCopilotApi;
+  let redis: RedisServer;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+    redis = await RedisServer.start();
+    const env = {
+      COPILOT_TOKEN: TOKEN,
+      COPILOT_API_BASE_URL: fake.url,
+      PROXY_API_KEYS: `${KEY_1},${KEY_2}`,
+      RATE_LIMIT_MAX: '4',
+      RATE_LIMIT_WINDOW_MS: '2000',
+      REDIS_URL: redis.url,
+    };
+    a = await startApp(env);
+    b = await startApp(env);
+    // Both instances connected before counting.
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await redis.stop();
+    await fake.stop();
+  });
+
+  it('two instances enforce one limit for a key', async () => {
+    const results = [
+      await rawRequest(a.url + '/models', asKey(KEY_1)),
+      await rawRequest(b.url + '/models', asKey(KEY_1)),
+      await rawRequest(a.url + '/models', asKey(KEY_1)),
+      await rawRequest(b.url + '/models', asKey(KEY_1)),
+      await rawRequest(a.url + '/models', asKey(KEY_1)),
+      await rawRequest(b.url + '/models', asKey(KEY_1)),
+    ];
+    expect(statuses(results)).toEqual([200, 200, 200, 200, 429, 429]);
+    expect(results[3].headers['x-ratelimit-remaining']).toBe('0');
+    expect((await rawRequest(b.url + '/models', asKey(KEY_2))).status).toBe(
+      200,
+    );
+  });
+
+  it('keeps serving while Redis is down (fail open, counted) and enforces again once it is back', async () => {
+    await redis.stop();
+    const during = [];
+    for (let i = 0; i < 8; i++)
+      during.push(await rawRequest(a.url + '/models', asKey(KEY_2)));
+    expect(statuses(during)).toEqual(Array(8).fill(200));
+    const metrics = (await rawRequest(a.url + '/metrics')).body.toString();
+    const failures =
+      /^copilot_proxy_rate_limit_storage_failures_total (\d+)/m.exec(metrics);
+    expect(Number(failures?.[1])).toBeGreaterThanOrEqual(8);
+
+    await redis.start();
+    // ioredis reconnects on its own (backoff up to 2 s).
+    const deadline = Date.now() + 8000;
+    let limited = false;
+    while (!limited && Date.now() < deadline) {
+      limited =
+        (await rawRequest(a.url + '/models', asKey(KEY_2))).status === 429;
+      if (!limited) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(limited).toBe(true);
+  });
+});
