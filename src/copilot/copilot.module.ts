@@ -43,7 +43,7 @@ function tokenProvider(
     CopilotHealthIndicator,
     {
       provide: COPILOT_TOKEN_PROVIDER,
-      inject: [copilotConfig.KEY],
+      inject: [copilotConfig.KEY, MetricsService],
       useFactory: tokenProvider,
     },
   ],

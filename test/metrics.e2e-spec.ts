@@ -1,0 +1,164 @@
+import { FakeCopilotApi } from './support/fake-copilot-api';
+import { rawRequest, readSse } from './support/http-client';
+import { startApp, TestApp } from './support/test-app';
+
+const GITHUB_TOKEN = 'gho_metricsTestToken';
+const KEY = 'metrics-client-key';
+
+/** Reads one sample from Prometheus text, e.g. `name{a="b"}`; undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  for (const line of text.split('\n')) {
+    if (line.startsWith(series + ' '))
+      return Number(line.slice(series.length + 1));
+  }
+  return undefined;
+}
+
+describe('Prometheus metrics', () => {
+  let fake: FakeCopilotApi;
+  let proxy: TestApp;
+  const scrape = async () =>
+    (await rawRequest(proxy.url + '/metrics')).body.toString();
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi({ githubTokens: [GITHUB_TOKEN] }).start();
+    proxy = await startApp({
+      GITHUB_TOKEN,
+      GITHUB_API_BASE_URL: fake.url,
+      COPILOT_API_BASE_URL: fake.url,
+      PROXY_API_KEYS: KEY,
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await fake.stop();
+  });
+
+  it('serves the Prometheus text format with process metrics', async () => {
+    const res = await rawRequest(proxy.url + '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(
+      /^text\/plain; version=0\.0\.4/,
+    );
+    const text = res.body.toString();
+    expect(text).toContain('# TYPE copilot_proxy_requests_total counter');
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('counts requests by method, route class and status', async () => {
+    const auth = { authorization: `Bearer ${KEY}` };
+    await rawRequest(proxy.url + '/v1/models', { headers: auth });
+    await rawRequest(proxy.url + '/v1/chat/completions', {
+      method: 'POST',
+      headers: auth,
+      body: '{"model":"gpt-4o"}',
+    });
+    await rawRequest(proxy.url + '/v1/embeddings', {
+      method: 'POST',
+      headers: auth,
+      body: '{"input":"x"}',
+    });
+    await rawRequest(proxy.url + '/models/gpt-4o-2024-11-20/policy', {
+      headers: auth,
+    });
+    await rawRequest(proxy.url + '/models'); // no key: 401
+    const text = await scrape();
+    expect(
+      sample(
+        text,
+        'copilot_proxy_requests_total{method="GET",route="models",status="200"}',
+      ),
+    ).toBe(1);
+    expect(
+      sample(
+        text,
+        'copilot_proxy_requests_total{method="POST",route="chat",status="200"}',
+      ),
+    ).toBe(1);
+    expect(
+      sample(
+        text,
+        'copilot_proxy_requests_total{method="POST",route="embeddings",status="200"}',
+      ),
+    ).toBe(1);
+    expect(
+      sample(
+        text,
+        'copilot_proxy_requests_total{method="GET",route="models",status="401"}',
+      ),
+    ).toBe(1);
+    // Ids in paths never become labels.
+    expect(text).not.toContain('gpt-4o-2024-11-20');
+    expect(
+      sample(
+        text,
+        'copilot_proxy_upstream_headers_seconds_count{route="chat"}',
+      ),
+    ).toBe(1);
+  });
+
+  it('tracks active streams and streamed bytes', async () => {
+    const auth = { authorization: `Bearer ${KEY}` };
+    const before =
+      sample(
+        await scrape(),
+        'copilot_proxy_streamed_bytes_total{route="chat"}',
+      ) ?? 0;
+    let during: number | undefined;
+    const result = await readSse(proxy.url + '/v1/chat/completions', {
+      headers: { ...auth, 'x-fake-events': '6', 'x-fake-interval-ms': '60' },
+      body: '{"model":"gpt-4o","stream":true}',
+      onEvent: (event) => {
+        if (event.data.includes('tok3')) {
+          void scrape().then(
+            (text) => (during = sample(text, 'copilot_proxy_active_streams')),
+          );
+        }
+      },
+    });
+    expect(result.ending).toBe('end');
+    expect(during).toBe(1);
+    const after = await scrape();
+    expect(sample(after, 'copilot_proxy_active_streams')).toBe(0);
+    expect(
+      sample(after, 'copilot_proxy_streamed_bytes_total{route="chat"}')! -
+        before,
+    ).toBeGreaterThan(500);
+  });
+
+  it('counts token exchanges and failures', async () => {
+    const text = await scrape();
+    expect(
+      sample(text, 'copilot_proxy_token_exchanges_total{outcome="success"}'),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never carries a token, a key or a raw path', async () => {
+    const text = await scrape();
+    for (const secret of [GITHUB_TOKEN, KEY, 'tid=fake', 'Bearer'])
+      expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/route="\//);
+  });
+});
+
+describe('Prometheus metrics: token exchange failures', () => {
+  it('counts failed exchanges', async () => {
+    const fake = await new FakeCopilotApi({ githubTokens: [] }).start();
+    const proxy = await startApp({
+      GITHUB_TOKEN: 'gho_refused',
+      GITHUB_API_BASE_URL: fake.url,
+      COPILOT_API_BASE_URL: fake.url,
+    });
+    try {
+      await rawRequest(proxy.url + '/models');
+      const text = (await rawRequest(proxy.url + '/metrics')).body.toString();
+      expect(
+        sample(text, 'copilot_proxy_token_exchanges_total{outcome="failure"}'),
+      ).toBeGreaterThanOrEqual(1);
+      expect(text).not.toContain('gho_refused');
+    } finally {
+      await proxy.close();
+      await fake.stop();
+    }
+  });
+});
