@@ -63,7 +63,7 @@ export class RedisServer {
           ),
         );
       });
-      proc.stdout!.on('data', (chunk: Buffer) => {
+      proc.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes('Ready to accept connections')) {
           clearTimeout(timer);
