@@ -1,32 +1,22 @@
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest } from './support/http-client';
 import { spawnApp } from './support/spawn-app';
-import { emptyConfigHome, startApp, TestApp } from './support/test-app';
+import { emptyConfigHome, useFakeAndProxy } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 const KEY_1 = 'team-key-one-0123456789';
 const KEY_2 = 'team-key-two-9876543210';
 
 describe('access control: client API keys', () => {
-  let fake: FakeCopilotApi;
-  let proxy: TestApp;
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi().start();
-    proxy = await startApp({
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-      PROXY_API_KEYS: `${KEY_1}, ${KEY_2}`,
-    });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await fake.stop();
-  });
+  const ctx = useFakeAndProxy((fake) => ({
+    COPILOT_TOKEN: TOKEN,
+    COPILOT_API_BASE_URL: fake.url,
+    PROXY_API_KEYS: `${KEY_1}, ${KEY_2}`,
+  }));
 
   it('refuses a request without a key: 401, WWW-Authenticate, OpenAI-style JSON, nothing forwarded', async () => {
-    const before = fake.requests.length;
-    const res = await rawRequest(proxy.url + '/v1/chat/completions', {
+    const before = ctx.fake.requests.length;
+    const res = await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
       method: 'POST',
       body: '{}',
     });
@@ -42,12 +32,12 @@ describe('access control: client API keys', () => {
         code: 'unauthorized',
       },
     });
-    expect(fake.requests.length).toBe(before);
+    expect(ctx.fake.requests.length).toBe(before);
   });
 
   it('refuses a wrong key, and a key that is only a prefix of a real one', async () => {
     for (const key of ['wrong-key', KEY_1.slice(0, 10), `${KEY_1}x`]) {
-      const res = await rawRequest(proxy.url + '/models', {
+      const res = await rawRequest(ctx.proxy.url + '/models', {
         headers: { authorization: `Bearer ${key}` },
       });
       expect(res.status).toBe(401);
@@ -61,14 +51,14 @@ describe('access control: client API keys', () => {
   it('accepts a key as Authorization: Bearer (OpenAI style) and as x-api-key (Anthropic style)', async () => {
     expect(
       (
-        await rawRequest(proxy.url + '/models', {
+        await rawRequest(ctx.proxy.url + '/models', {
           headers: { authorization: `Bearer ${KEY_1}` },
         })
       ).status,
     ).toBe(200);
     expect(
       (
-        await rawRequest(proxy.url + '/v1/messages', {
+        await rawRequest(ctx.proxy.url + '/v1/messages', {
           method: 'POST',
           headers: { 'x-api-key': KEY_2 },
           body: '{}',
@@ -78,19 +68,19 @@ describe('access control: client API keys', () => {
   });
 
   it('never forwards the client key upstream', async () => {
-    await rawRequest(proxy.url + '/_test/echo', {
+    await rawRequest(ctx.proxy.url + '/_test/echo', {
       headers: { authorization: `Bearer ${KEY_1}`, 'x-api-key': KEY_2 },
     });
-    const seen = fake.requests.at(-1)!;
+    const seen = ctx.fake.requests.at(-1)!;
     expect(seen.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(seen.headers['x-api-key']).toBeUndefined();
     expect(JSON.stringify(seen.rawHeaders)).not.toMatch(/team-key/);
   });
 
   it('leaves probes and metrics open', async () => {
-    expect((await rawRequest(proxy.url + '/healthz')).status).toBe(200);
-    expect((await rawRequest(proxy.url + '/readyz')).status).toBe(200);
-    expect((await rawRequest(proxy.url + '/metrics')).status).toBe(200);
+    expect((await rawRequest(ctx.proxy.url + '/healthz')).status).toBe(200);
+    expect((await rawRequest(ctx.proxy.url + '/readyz')).status).toBe(200);
+    expect((await rawRequest(ctx.proxy.url + '/metrics')).status).toBe(200);
   });
 });
 

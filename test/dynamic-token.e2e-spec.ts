@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, waitFor } from './support/http-client';
-import { startApp, TestApp } from './support/test-app';
+import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
 
 const GITHUB_TOKEN = 'gho_testGithubOauthToken';
 
@@ -57,34 +57,29 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
   });
 
   describe('refresh and 401 retry', () => {
-    let fake: FakeCopilotApi;
-    let proxy: TestApp;
-
-    beforeAll(async () => {
-      // Tokens live 4 s and ask to be refreshed after 1 s.
-      fake = await new FakeCopilotApi({
-        githubTokens: [GITHUB_TOKEN],
-        tokenLifetimeSeconds: 4,
-        refreshInSeconds: 1,
-      }).start();
-      proxy = await startApp({
+    // Tokens live 4 s and ask to be refreshed after 1 s.
+    const ctx = useFakeAndProxy(
+      (fake) => ({
         GITHUB_TOKEN,
         GITHUB_API_BASE_URL: fake.url,
         COPILOT_API_BASE_URL: fake.url,
-      });
-      await waitFor(() => fake.tokenExchanges === 1);
-    });
-    afterAll(async () => {
-      await proxy.close();
-      await fake.stop();
+      }),
+      {
+        githubTokens: [GITHUB_TOKEN],
+        tokenLifetimeSeconds: 4,
+        refreshInSeconds: 1,
+      },
+    );
+    beforeAll(async () => {
+      await waitFor(() => ctx.fake.tokenExchanges === 1);
     });
 
     it('refreshes ahead of expiry; requests before, around and after the refresh share one exchange', async () => {
       // The last exchange asked for a refresh 1 s later: send 25 requests at once,
       // 25 just before that moment and 25 just after.
-      await waitFor(() => fake.tokenExchanges >= 1);
-      const before = fake.tokenExchanges;
-      const request = () => rawRequest(proxy.url + '/models');
+      await waitFor(() => ctx.fake.tokenExchanges >= 1);
+      const before = ctx.fake.tokenExchanges;
+      const request = () => rawRequest(ctx.proxy.url + '/models');
       const early = Array.from({ length: 25 }, request);
       await new Promise((r) => setTimeout(r, 850));
       const around = Array.from({ length: 25 }, request);
@@ -92,34 +87,29 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
       const late = Array.from({ length: 25 }, request);
       const results = await Promise.all([...early, ...around, ...late]);
       expect(results.every((r) => r.status === 200)).toBe(true);
-      expect(fake.tokenExchanges - before).toBe(1);
+      expect(ctx.fake.tokenExchanges - before).toBe(1);
     });
   });
 
   describe('401 from the Copilot API', () => {
-    let fake: FakeCopilotApi;
-    let proxy: TestApp;
-
-    beforeAll(async () => {
-      fake = await new FakeCopilotApi({ githubTokens: [GITHUB_TOKEN] }).start();
-      proxy = await startApp({
+    const ctx = useFakeAndProxy(
+      (fake) => ({
         GITHUB_TOKEN,
         GITHUB_API_BASE_URL: fake.url,
         COPILOT_API_BASE_URL: fake.url,
-      });
-      await waitFor(() => fake.tokenExchanges === 1);
-    });
-    afterAll(async () => {
-      await proxy.close();
-      await fake.stop();
+      }),
+      { githubTokens: [GITHUB_TOKEN] },
+    );
+    beforeAll(async () => {
+      await waitFor(() => ctx.fake.tokenExchanges === 1);
     });
 
     it('on a revoked token: one refresh, one retry, every client gets 200', async () => {
-      fake.revokeCopilotTokens();
-      const before = fake.tokenExchanges;
+      ctx.fake.revokeCopilotTokens();
+      const before = ctx.fake.tokenExchanges;
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          rawRequest(proxy.url + '/chat/completions', {
+          rawRequest(ctx.proxy.url + '/chat/completions', {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({
@@ -130,10 +120,10 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
         ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
-      expect(fake.tokenExchanges - before).toBeGreaterThanOrEqual(1);
-      expect(fake.tokenExchanges - before).toBeLessThanOrEqual(2);
+      expect(ctx.fake.tokenExchanges - before).toBeGreaterThanOrEqual(1);
+      expect(ctx.fake.tokenExchanges - before).toBeLessThanOrEqual(2);
       // The retried requests carried the same body as the first attempt.
-      const bodies = fake.requests
+      const bodies = ctx.fake.requests
         .filter((r) => r.url === '/chat/completions')
         .map((r) => r.body.toString());
       for (let i = 0; i < 20; i++) {
@@ -144,40 +134,33 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
     });
 
     it('passes the 401 through when the body was too large to keep for a retry', async () => {
-      fake.revokeCopilotTokens();
+      ctx.fake.revokeCopilotTokens();
       const big = randomBytes(5 * 1024 * 1024);
-      const res = await rawRequest(proxy.url + '/_test/echo', {
+      const res = await rawRequest(ctx.proxy.url + '/_test/echo', {
         method: 'POST',
         body: big,
       });
       expect(res.status).toBe(401);
       expect(res.body.toString()).toBe('unauthorized: token expired');
       // The proxy itself recovers on the next request.
-      expect((await rawRequest(proxy.url + '/models')).status).toBe(200);
+      expect((await rawRequest(ctx.proxy.url + '/models')).status).toBe(200);
     });
   });
 
   describe('a GitHub token GitHub refuses', () => {
-    let fake: FakeCopilotApi;
-    let proxy: TestApp;
-
-    beforeAll(async () => {
-      fake = await new FakeCopilotApi({
-        githubTokens: ['gho_theRightOne'],
-      }).start();
-      proxy = await startApp({
+    const ctx = useFakeAndProxy(
+      (fake) => ({
         GITHUB_TOKEN: 'gho_revokedToken',
         GITHUB_API_BASE_URL: fake.url,
         COPILOT_API_BASE_URL: fake.url,
-      });
-    });
-    afterAll(async () => {
-      await proxy.close();
-      await fake.stop();
-    });
+      }),
+      {
+        githubTokens: ['gho_theRightOne'],
+      },
+    );
 
     it('answers clients 401 with a clear JSON error, never the token, and is not ready', async () => {
-      const res = await rawRequest(proxy.url + '/v1/chat/completions', {
+      const res = await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
         method: 'POST',
         body: '{}',
       });
@@ -186,14 +169,14 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
       expect(body.error.code).toBe('github_token_rejected');
       expect(body.error.type).toBe('authentication_error');
       expect(res.body.toString()).not.toContain('gho_revokedToken');
-      const ready = await rawRequest(proxy.url + '/readyz');
+      const ready = await rawRequest(ctx.proxy.url + '/readyz');
       expect(ready.status).toBe(503);
       expect(JSON.parse(ready.body.toString()).error.copilot_token.status).toBe(
         'down',
       );
       expect(ready.body.toString()).not.toContain('gho_revokedToken');
       // Nothing reached the Copilot API.
-      expect(fake.requests.some((r) => r.url.startsWith('/v1/chat'))).toBe(
+      expect(ctx.fake.requests.some((r) => r.url.startsWith('/v1/chat'))).toBe(
         false,
       );
     });

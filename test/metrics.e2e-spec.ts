@@ -1,6 +1,6 @@
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, readSse } from './support/http-client';
-import { startApp, TestApp } from './support/test-app';
+import { startApp, useFakeAndProxy } from './support/test-app';
 
 const GITHUB_TOKEN = 'gho_metricsTestToken';
 const KEY = 'metrics-client-key';
@@ -15,27 +15,20 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('Prometheus metrics', () => {
-  let fake: FakeCopilotApi;
-  let proxy: TestApp;
-  const scrape = async () =>
-    (await rawRequest(proxy.url + '/metrics')).body.toString();
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi({ githubTokens: [GITHUB_TOKEN] }).start();
-    proxy = await startApp({
+  const ctx = useFakeAndProxy(
+    (fake) => ({
       GITHUB_TOKEN,
       GITHUB_API_BASE_URL: fake.url,
       COPILOT_API_BASE_URL: fake.url,
       PROXY_API_KEYS: KEY,
-    });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await fake.stop();
-  });
+    }),
+    { githubTokens: [GITHUB_TOKEN] },
+  );
+  const scrape = async () =>
+    (await rawRequest(ctx.proxy.url + '/metrics')).body.toString();
 
   it('serves the Prometheus text format with process metrics', async () => {
-    const res = await rawRequest(proxy.url + '/metrics');
+    const res = await rawRequest(ctx.proxy.url + '/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(
       /^text\/plain; version=0\.0\.4/,
@@ -47,21 +40,21 @@ describe('Prometheus metrics', () => {
 
   it('counts requests by method, route class and status', async () => {
     const auth = { authorization: `Bearer ${KEY}` };
-    await rawRequest(proxy.url + '/v1/models', { headers: auth });
-    await rawRequest(proxy.url + '/v1/chat/completions', {
+    await rawRequest(ctx.proxy.url + '/v1/models', { headers: auth });
+    await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
       method: 'POST',
       headers: auth,
       body: '{"model":"gpt-4o"}',
     });
-    await rawRequest(proxy.url + '/v1/embeddings', {
+    await rawRequest(ctx.proxy.url + '/v1/embeddings', {
       method: 'POST',
       headers: auth,
       body: '{"input":"x"}',
     });
-    await rawRequest(proxy.url + '/models/gpt-4o-2024-11-20/policy', {
+    await rawRequest(ctx.proxy.url + '/models/gpt-4o-2024-11-20/policy', {
       headers: auth,
     });
-    await rawRequest(proxy.url + '/models'); // no key: 401
+    await rawRequest(ctx.proxy.url + '/models'); // no key: 401
     const text = await scrape();
     expect(
       sample(
@@ -105,7 +98,7 @@ describe('Prometheus metrics', () => {
         'copilot_proxy_streamed_bytes_total{route="chat"}',
       ) ?? 0;
     let during: number | undefined;
-    const result = await readSse(proxy.url + '/v1/chat/completions', {
+    const result = await readSse(ctx.proxy.url + '/v1/chat/completions', {
       headers: { ...auth, 'x-fake-events': '6', 'x-fake-interval-ms': '60' },
       body: '{"model":"gpt-4o","stream":true}',
       onEvent: (event) => {

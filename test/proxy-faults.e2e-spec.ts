@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, readSse } from './support/http-client';
-import { startApp, TestApp } from './support/test-app';
+import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 
@@ -20,25 +20,15 @@ function rawExchange(url: string, bytes: string): Promise<string> {
 }
 
 describe('proxy faults', () => {
-  let fake: FakeCopilotApi;
-  let proxy: TestApp;
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi().start();
-    proxy = await startApp({
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-      UPSTREAM_TIMEOUT_MS: '300',
-      UPSTREAM_IDLE_TIMEOUT_MS: '400',
-    });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await fake.stop();
-  });
+  const ctx = useFakeAndProxy((fake) => ({
+    COPILOT_TOKEN: TOKEN,
+    COPILOT_API_BASE_URL: fake.url,
+    UPSTREAM_TIMEOUT_MS: '300',
+    UPSTREAM_IDLE_TIMEOUT_MS: '400',
+  }));
 
   it('answers 504 with an OpenAI-style error when no headers come in time', async () => {
-    const res = await rawRequest(proxy.url + '/_test/stall-headers', {
+    const res = await rawRequest(ctx.proxy.url + '/_test/stall-headers', {
       method: 'POST',
       body: '{}',
     });
@@ -51,25 +41,25 @@ describe('proxy faults', () => {
       },
     });
     // The stalled upstream request is given up, not left hanging.
-    await fake.waitForAbort('/_test/stall-headers');
+    await ctx.fake.waitForAbort('/_test/stall-headers');
   });
 
   it('cuts the client connection when the body goes silent past the idle timeout', async () => {
     const started = Date.now();
-    const result = await readSse(proxy.url + '/_test/stall-body', {
+    const result = await readSse(ctx.proxy.url + '/_test/stall-body', {
       method: 'GET',
     });
     expect(result.status).toBe(200);
     expect(result.events.map((e) => e.data)).toEqual(['{"first":true}']);
     expect(result.ending).toBe('error');
     expect(Date.now() - started).toBeGreaterThanOrEqual(350);
-    await fake.waitForAbort('/_test/stall-body');
+    await ctx.fake.waitForAbort('/_test/stall-body');
   });
 
   it('never cuts a long stream that keeps producing (no total timeout)', async () => {
     // 12 events 150 ms apart: 1.8 s, well past both the 300 ms header and 400 ms idle limits.
     const result = await readSse(
-      proxy.url + '/_test/sse?events=12&interval=150',
+      ctx.proxy.url + '/_test/sse?events=12&interval=150',
       { method: 'GET' },
     );
     expect(result.ending).toBe('end');
@@ -77,51 +67,55 @@ describe('proxy faults', () => {
   });
 
   it('ends the client connection abruptly when the upstream resets mid-stream', async () => {
-    const result = await readSse(proxy.url + '/_test/reset', { method: 'GET' });
+    const result = await readSse(ctx.proxy.url + '/_test/reset', {
+      method: 'GET',
+    });
     expect(result.status).toBe(200);
     expect(result.events.map((e) => e.data)).toEqual(['{"before":"reset"}']);
     expect(result.ending).toBe('error');
   });
 
   it('refuses TRACE and CONNECT with 405 and never forwards them', async () => {
-    const before = fake.requests.length;
-    const trace = await rawRequest(proxy.url + '/models', { method: 'TRACE' });
+    const before = ctx.fake.requests.length;
+    const trace = await rawRequest(ctx.proxy.url + '/models', {
+      method: 'TRACE',
+    });
     expect(trace.status).toBe(405);
     expect(JSON.parse(trace.body.toString()).error.code).toBe(
       'method_not_allowed',
     );
     expect(trace.body.toString()).not.toContain(TOKEN);
     const connectAnswer = await rawExchange(
-      proxy.url,
+      ctx.proxy.url,
       'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
     );
     expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 /);
-    expect(fake.requests.length).toBe(before);
+    expect(ctx.fake.requests.length).toBe(before);
   });
 
   it('answers malformed requests with 4xx and keeps serving', async () => {
-    expect(await rawExchange(proxy.url, 'THIS IS NOT HTTP\r\n\r\n')).toMatch(
-      /^HTTP\/1\.1 400 /,
-    );
+    expect(
+      await rawExchange(ctx.proxy.url, 'THIS IS NOT HTTP\r\n\r\n'),
+    ).toMatch(/^HTTP\/1\.1 400 /);
     expect(
       await rawExchange(
-        proxy.url,
+        ctx.proxy.url,
         'GET /models HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
       ),
     ).toMatch(/^HTTP\/1\.1 400 /);
     const absolute = await rawExchange(
-      proxy.url,
+      ctx.proxy.url,
       'GET http://evil.example/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
     );
     expect(absolute).toMatch(/^HTTP\/1\.1 400 /);
     expect(absolute).toContain('"type":"invalid_request_error"');
-    const badEscape = await rawRequest(proxy.url + '/models/%zz');
+    const badEscape = await rawRequest(ctx.proxy.url + '/models/%zz');
     expect(badEscape.status).toBe(400);
     expect(JSON.parse(badEscape.body.toString()).error.type).toBe(
       'invalid_request_error',
     );
     // Still serving.
-    const ok = await rawRequest(proxy.url + '/models');
+    const ok = await rawRequest(ctx.proxy.url + '/models');
     expect(ok.status).toBe(200);
   });
 });

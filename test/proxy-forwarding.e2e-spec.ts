@@ -1,31 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { FakeCopilotApi } from './support/fake-copilot-api';
+
 import { rawRequest } from './support/http-client';
-import { startApp, TestApp } from './support/test-app';
+import { useFakeAndProxy } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 
 describe('proxy forwarding (requests and responses)', () => {
-  let fake: FakeCopilotApi;
-  let proxy: TestApp;
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi().start();
-    proxy = await startApp({
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-    });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await fake.stop();
-  });
+  const ctx = useFakeAndProxy((fake) => ({
+    COPILOT_TOKEN: TOKEN,
+    COPILOT_API_BASE_URL: fake.url,
+  }));
 
   const echo = async (
     path: string,
     init: Parameters<typeof rawRequest>[1] = {},
   ) => {
-    const res = await rawRequest(proxy.url + path, init);
+    const res = await rawRequest(ctx.proxy.url + path, init);
     expect(res.status).toBe(200);
     return JSON.parse(res.body.toString()) as {
       method: string;
@@ -83,7 +73,7 @@ describe('proxy forwarding (requests and responses)', () => {
     ]) {
       expect(headers.has(dropped)).toBe(false);
     }
-    expect(headers.get('host')).toEqual([new URL(fake.url).host]);
+    expect(headers.get('host')).toEqual([new URL(ctx.fake.url).host]);
     expect(headers.get('x-custom-header')).toEqual(['Kept']);
     expect(seen.rawHeaders).toContain('X-Custom-Header');
     expect(headers.get('anthropic-version')).toEqual(['2023-06-01']);
@@ -150,11 +140,11 @@ describe('proxy forwarding (requests and responses)', () => {
     ['/v1/other', '/v1/other'],
     ['/chat/completions', '/chat/completions'],
   ])('maps %s to %s upstream', async (path, expected) => {
-    await rawRequest(proxy.url + path, {
+    await rawRequest(ctx.proxy.url + path, {
       method: 'POST',
       body: '{"model":"gpt-4o","input":"x"}',
     });
-    expect(fake.requests.at(-1)!.url).toBe(expected);
+    expect(ctx.fake.requests.at(-1)!.url).toBe(expected);
   });
 
   it('pipes a 12 MiB body upstream byte-identical', async () => {
@@ -176,19 +166,19 @@ describe('proxy forwarding (requests and responses)', () => {
   it('never re-serialises JSON: duplicate keys and spacing arrive as sent', async () => {
     const body =
       '{"model":"gpt-4o",  "model":"gpt-4.1","messages":[{"role":"user","content":"h\\u00e9"}] , "n":1.0}';
-    await rawRequest(proxy.url + '/_test/echo', {
+    await rawRequest(ctx.proxy.url + '/_test/echo', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
     });
-    expect(fake.requests.at(-1)!.body.toString('utf8')).toBe(body);
+    expect(ctx.fake.requests.at(-1)!.body.toString('utf8')).toBe(body);
   });
 
   it('pipes a chunked request body', async () => {
     const { request } = await import('node:http');
     const result = await new Promise<string>((resolve, reject) => {
       const req = request(
-        proxy.url + '/_test/echo',
+        ctx.proxy.url + '/_test/echo',
         { method: 'POST' },
         (res) => {
           let text = '';
@@ -201,11 +191,11 @@ describe('proxy forwarding (requests and responses)', () => {
       setTimeout(() => req.end('part-two'), 20);
     });
     expect(JSON.parse(result).bodyLength).toBe('part-one,part-two'.length);
-    expect(fake.requests.at(-1)!.body.toString()).toBe('part-one,part-two');
+    expect(ctx.fake.requests.at(-1)!.body.toString()).toBe('part-one,part-two');
   });
 
   it('passes upstream errors through verbatim: status, headers and body', async () => {
-    const json = await rawRequest(proxy.url + '/_test/status/429', {
+    const json = await rawRequest(ctx.proxy.url + '/_test/status/429', {
       method: 'POST',
       body: '{}',
     });
@@ -215,25 +205,25 @@ describe('proxy forwarding (requests and responses)', () => {
       '{"error":{"message":"fake failure 429","code":"fake_code"}}',
     );
 
-    const text = await rawRequest(proxy.url + '/_test/status/503?text');
+    const text = await rawRequest(ctx.proxy.url + '/_test/status/503?text');
     expect(text.status).toBe(503);
     expect(text.headers['content-type']).toBe('text/plain');
     expect(text.body.toString()).toBe('plain failure 503');
   });
 
   it('passes a 401 from the upstream through in static mode', async () => {
-    fake.copilotTokens.delete(TOKEN);
+    ctx.fake.copilotTokens.delete(TOKEN);
     try {
-      const res = await rawRequest(proxy.url + '/models');
+      const res = await rawRequest(ctx.proxy.url + '/models');
       expect(res.status).toBe(401);
       expect(res.body.toString()).toBe('unauthorized: token expired');
     } finally {
-      fake.copilotTokens.add(TOKEN);
+      ctx.fake.copilotTokens.add(TOKEN);
     }
   });
 
   it('removes hop-by-hop response headers and keeps the rest as sent', async () => {
-    const res = await rawRequest(proxy.url + '/_test/headers', {
+    const res = await rawRequest(ctx.proxy.url + '/_test/headers', {
       headers: { 'x-request-id': 'mine-42' },
     });
     const headers = headerMap(res.rawHeaders);
@@ -248,7 +238,7 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('streams a large response body unchanged', async () => {
-    const res = await rawRequest(proxy.url + '/_test/bytes/5000000');
+    const res = await rawRequest(ctx.proxy.url + '/_test/bytes/5000000');
     expect(res.status).toBe(200);
     expect(res.headers['content-length']).toBe('5000000');
     expect(res.body.length).toBe(5_000_000);
@@ -256,17 +246,17 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('answers /healthz itself and never forwards it', async () => {
-    const before = fake.requests.length;
-    const res = await rawRequest(proxy.url + '/healthz');
+    const before = ctx.fake.requests.length;
+    const res = await rawRequest(ctx.proxy.url + '/healthz');
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body.toString()).status).toBe('ok');
-    expect(fake.requests.length).toBe(before);
+    expect(ctx.fake.requests.length).toBe(before);
   });
 
   it('serves the real endpoints: models, embeddings, Anthropic messages', async () => {
-    const models = await rawRequest(proxy.url + '/v1/models');
+    const models = await rawRequest(ctx.proxy.url + '/v1/models');
     expect(JSON.parse(models.body.toString()).data[0].id).toBe('gpt-4o');
-    const embeddings = await rawRequest(proxy.url + '/v1/embeddings', {
+    const embeddings = await rawRequest(ctx.proxy.url + '/v1/embeddings', {
       method: 'POST',
       body: JSON.stringify({
         input: ['a', 'b'],
@@ -274,7 +264,7 @@ describe('proxy forwarding (requests and responses)', () => {
       }),
     });
     expect(JSON.parse(embeddings.body.toString()).data).toHaveLength(2);
-    const messages = await rawRequest(proxy.url + '/v1/messages', {
+    const messages = await rawRequest(ctx.proxy.url + '/v1/messages', {
       method: 'POST',
       headers: {
         'x-api-key': 'sk-ant-client',

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { request } from 'node:http';
-import { FakeCopilotApi } from './support/fake-copilot-api';
+
 import { rawRequest, readSse, target } from './support/http-client';
-import { startApp, TestApp } from './support/test-app';
+import { useFakeAndProxy } from './support/test-app';
 
 const chatBody = JSON.stringify({
   model: 'gpt-4o',
@@ -11,23 +11,13 @@ const chatBody = JSON.stringify({
 });
 
 describe('proxy streaming (Server-Sent Events)', () => {
-  let fake: FakeCopilotApi;
-  let proxy: TestApp;
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi().start();
-    proxy = await startApp({
-      COPILOT_TOKEN: 'test-copilot-token',
-      COPILOT_API_BASE_URL: fake.url,
-    });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await fake.stop();
-  });
+  const ctx = useFakeAndProxy((fake) => ({
+    COPILOT_TOKEN: 'test-copilot-token',
+    COPILOT_API_BASE_URL: fake.url,
+  }));
 
   it('delivers each event within 100 ms of the upstream sending it, uncompressed', async () => {
-    const result = await readSse(proxy.url + '/v1/chat/completions', {
+    const result = await readSse(ctx.proxy.url + '/v1/chat/completions', {
       headers: {
         'content-type': 'application/json',
         'accept-encoding': 'gzip',
@@ -55,7 +45,7 @@ describe('proxy streaming (Server-Sent Events)', () => {
   it('streams a chat completion to the OpenAI SDK', async () => {
     const client = new OpenAI({
       apiKey: 'client-key-not-copilot',
-      baseURL: `${proxy.url}/v1`,
+      baseURL: `${ctx.proxy.url}/v1`,
     });
     const stream = await client.chat.completions.create({
       model: 'gpt-4o',
@@ -70,7 +60,7 @@ describe('proxy streaming (Server-Sent Events)', () => {
     }
     expect(text).toBe('tok1 tok2 tok3 tok4 tok5 ');
     expect(usage).toMatchObject({ completion_tokens: 5 });
-    expect(fake.requests.at(-1)!.headers.authorization).toBe(
+    expect(ctx.fake.requests.at(-1)!.headers.authorization).toBe(
       'Bearer test-copilot-token',
     );
   });
@@ -78,7 +68,7 @@ describe('proxy streaming (Server-Sent Events)', () => {
   it('gives the OpenAI SDK a non-streaming completion and the model list', async () => {
     const client = new OpenAI({
       apiKey: 'client-key',
-      baseURL: `${proxy.url}/v1`,
+      baseURL: `${ctx.proxy.url}/v1`,
     });
     const completion = await client.chat.completions.create({
       model: 'gpt-4o',
@@ -90,10 +80,10 @@ describe('proxy streaming (Server-Sent Events)', () => {
   });
 
   it('aborts the upstream request as soon as the client disconnects', async () => {
-    const aborted = fake.waitForAbort('/_test/sse');
+    const aborted = ctx.fake.waitForAbort('/_test/sse');
     const req = request(
       {
-        ...target(proxy.url + '/_test/sse?events=100&interval=100'),
+        ...target(ctx.proxy.url + '/_test/sse?events=100&interval=100'),
         method: 'GET',
       },
       (res) => {
@@ -109,7 +99,7 @@ describe('proxy streaming (Server-Sent Events)', () => {
   it('holds 200 concurrent streams, every event delivered', async () => {
     const results = await Promise.all(
       Array.from({ length: 200 }, () =>
-        readSse(proxy.url + '/_test/sse?events=10&interval=30', {
+        readSse(ctx.proxy.url + '/_test/sse?events=10&interval=30', {
           method: 'GET',
         }),
       ),
@@ -122,7 +112,7 @@ describe('proxy streaming (Server-Sent Events)', () => {
   });
 
   it('passes a Responses API event stream with its event names', async () => {
-    const res = await rawRequest(proxy.url + '/v1/responses', {
+    const res = await rawRequest(ctx.proxy.url + '/v1/responses', {
       method: 'POST',
       body: '{"model":"gpt-4o","input":"x","stream":true}',
     });
@@ -134,7 +124,7 @@ describe('proxy streaming (Server-Sent Events)', () => {
   it('applies backpressure: a paused reader still gets every byte', async () => {
     const body = await new Promise<Buffer>((resolve, reject) => {
       const req = request(
-        { ...target(proxy.url + '/_test/bytes/8000000') },
+        { ...target(ctx.proxy.url + '/_test/bytes/8000000') },
         (res) => {
           const chunks: Buffer[] = [];
           res.pause();

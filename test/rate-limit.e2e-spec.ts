@@ -1,7 +1,7 @@
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, RawResponse } from './support/http-client';
 import { RedisServer } from './support/redis-server';
-import { startApp, TestApp } from './support/test-app';
+import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 const KEY_1 = 'rate-key-one';
@@ -12,26 +12,16 @@ const asKey = (key: string) => ({
 const statuses = (responses: RawResponse[]) => responses.map((r) => r.status);
 
 describe('rate limits per key (in memory)', () => {
-  let fake: FakeCopilotApi;
-  let proxy: TestApp;
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi().start();
-    proxy = await startApp({
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-      PROXY_API_KEYS: `${KEY_1},${KEY_2}`,
-      RATE_LIMIT_MAX: '3',
-      RATE_LIMIT_WINDOW_MS: '60000',
-    });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await fake.stop();
-  });
+  const ctx = useFakeAndProxy((fake) => ({
+    COPILOT_TOKEN: TOKEN,
+    COPILOT_API_BASE_URL: fake.url,
+    PROXY_API_KEYS: `${KEY_1},${KEY_2}`,
+    RATE_LIMIT_MAX: '3',
+    RATE_LIMIT_WINDOW_MS: '60000',
+  }));
 
   it('limits one key with 429, Retry-After and X-RateLimit headers while the other key is served', async () => {
-    const first = await rawRequest(proxy.url + '/models', asKey(KEY_1));
+    const first = await rawRequest(ctx.proxy.url + '/models', asKey(KEY_1));
     expect(first.status).toBe(200);
     expect(first.headers['x-ratelimit-limit']).toBe('3');
     expect(first.headers['x-ratelimit-remaining']).toBe('2');
@@ -39,14 +29,14 @@ describe('rate limits per key (in memory)', () => {
     expect(Number(first.headers['x-ratelimit-reset'])).toBeLessThanOrEqual(60);
 
     const more = [
-      await rawRequest(proxy.url + '/models', asKey(KEY_1)),
-      await rawRequest(proxy.url + '/models', asKey(KEY_1)),
+      await rawRequest(ctx.proxy.url + '/models', asKey(KEY_1)),
+      await rawRequest(ctx.proxy.url + '/models', asKey(KEY_1)),
     ];
     expect(statuses(more)).toEqual([200, 200]);
     expect(more[1].headers['x-ratelimit-remaining']).toBe('0');
 
-    const before = fake.requests.length;
-    const limited = await rawRequest(proxy.url + '/v1/chat/completions', {
+    const before = ctx.fake.requests.length;
+    const limited = await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
       method: 'POST',
       body: '{}',
       ...asKey(KEY_1),
@@ -57,45 +47,35 @@ describe('rate limits per key (in memory)', () => {
       type: 'rate_limit_error',
       code: 'rate_limit_exceeded',
     });
-    expect(fake.requests.length).toBe(before);
+    expect(ctx.fake.requests.length).toBe(before);
 
-    const other = await rawRequest(proxy.url + '/models', asKey(KEY_2));
+    const other = await rawRequest(ctx.proxy.url + '/models', asKey(KEY_2));
     expect(other.status).toBe(200);
     expect(other.headers['x-ratelimit-remaining']).toBe('2');
   });
 
   it('never limits the probes or metrics', async () => {
     for (let i = 0; i < 10; i++) {
-      expect((await rawRequest(proxy.url + '/healthz')).status).toBe(200);
-      expect((await rawRequest(proxy.url + '/readyz')).status).toBe(200);
+      expect((await rawRequest(ctx.proxy.url + '/healthz')).status).toBe(200);
+      expect((await rawRequest(ctx.proxy.url + '/readyz')).status).toBe(200);
     }
-    expect((await rawRequest(proxy.url + '/metrics')).status).toBe(200);
+    expect((await rawRequest(ctx.proxy.url + '/metrics')).status).toBe(200);
   });
 });
 
 describe('rate limits per client IP when anonymous', () => {
-  let fake: FakeCopilotApi;
-  let proxy: TestApp;
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi().start();
-    proxy = await startApp({
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-      RATE_LIMIT_MAX: '2',
-    });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await fake.stop();
-  });
+  const ctx = useFakeAndProxy((fake) => ({
+    COPILOT_TOKEN: TOKEN,
+    COPILOT_API_BASE_URL: fake.url,
+    RATE_LIMIT_MAX: '2',
+  }));
 
   it('counts by IP and ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
     const spoof = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
     const results = [
-      await rawRequest(proxy.url + '/models', spoof('10.0.0.1')),
-      await rawRequest(proxy.url + '/models', spoof('10.0.0.2')),
-      await rawRequest(proxy.url + '/models', spoof('10.0.0.3')),
+      await rawRequest(ctx.proxy.url + '/models', spoof('10.0.0.1')),
+      await rawRequest(ctx.proxy.url + '/models', spoof('10.0.0.2')),
+      await rawRequest(ctx.proxy.url + '/models', spoof('10.0.0.3')),
     ];
     expect(statuses(results)).toEqual([200, 200, 429]);
   });

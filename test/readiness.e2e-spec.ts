@@ -1,27 +1,19 @@
 import { HealthController } from '../src/health/health.controller';
 import { ShutdownService } from '../src/lifecycle/shutdown.service';
-import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, readSse, waitFor } from './support/http-client';
-import { startApp, TestApp } from './support/test-app';
+import { useFakeAndProxy } from './support/test-app';
 
 describe('readiness and liveness', () => {
-  let fake: FakeCopilotApi;
-  let proxy: TestApp;
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi().start();
-    proxy = await startApp({
-      COPILOT_TOKEN: 'test-copilot-token',
-      COPILOT_API_BASE_URL: fake.url,
-      SHUTDOWN_TIMEOUT_MS: '5000',
-    });
-  });
-  afterAll(() => fake.stop());
+  const ctx = useFakeAndProxy((fake) => ({
+    COPILOT_TOKEN: 'test-copilot-token',
+    COPILOT_API_BASE_URL: fake.url,
+    SHUTDOWN_TIMEOUT_MS: '5000',
+  }));
 
   it('is live and ready with a token', async () => {
-    const live = await rawRequest(proxy.url + '/healthz');
+    const live = await rawRequest(ctx.proxy.url + '/healthz');
     expect(live.status).toBe(200);
-    const ready = await rawRequest(proxy.url + '/readyz');
+    const ready = await rawRequest(ctx.proxy.url + '/readyz');
     expect(ready.status).toBe(200);
     expect(JSON.parse(ready.body.toString())).toMatchObject({
       status: 'ok',
@@ -31,16 +23,16 @@ describe('readiness and liveness', () => {
   });
 
   it('turns not ready the moment shutdown begins, while a stream still drains to its end', async () => {
-    const stream = readSse(proxy.url + '/_test/sse?events=6&interval=100', {
+    const stream = readSse(ctx.proxy.url + '/_test/sse?events=6&interval=100', {
       method: 'GET',
     });
     await new Promise((r) => setTimeout(r, 150));
-    const closing = proxy.close();
-    const shutdown = proxy.app.get(ShutdownService);
+    const closing = ctx.proxy.close();
+    const shutdown = ctx.proxy.app.get(ShutdownService);
     await waitFor(() => shutdown.isDraining);
     // The listener is closed by now, so ask the controller itself.
     await expect(
-      proxy.app.get(HealthController).readiness(),
+      ctx.proxy.app.get(HealthController).readiness(),
     ).rejects.toMatchObject({
       response: { status: 'error', error: { shutdown: { status: 'down' } } },
     });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.factory';
+import { FakeCopilotApi, FakeOptions } from './fake-copilot-api';
 
 /** Every variable the app reads: cleared before each test app so none leaks in. */
 const APP_VARIABLES = [
@@ -57,11 +58,40 @@ export async function startApp(env: Record<string, string>): Promise<TestApp> {
     const app = await createApp();
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
-    return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+    let closing: Promise<void> | undefined;
+    // Idempotent: a test may close the app itself (shutdown tests) before afterAll.
+    const close = () => (closing ??= app.close());
+    return { app, url: `http://127.0.0.1:${port}`, close };
   } finally {
     for (const name of APP_VARIABLES) {
       if (saved[name] === undefined) delete process.env[name];
       else process.env[name] = saved[name];
     }
   }
+}
+
+export interface ProxyFixture {
+  fake: FakeCopilotApi;
+  proxy: TestApp;
+}
+
+/**
+ * The usual e2e setup: a fake Copilot/GitHub API and the app in front of it, made
+ * in `beforeAll` and closed in `afterAll` of the calling `describe`. `env` gets the
+ * started fake, to point the app at it.
+ */
+export function useFakeAndProxy(
+  env: (fake: FakeCopilotApi) => Record<string, string>,
+  fakeOptions?: FakeOptions,
+): ProxyFixture {
+  const fixture = {} as ProxyFixture;
+  beforeAll(async () => {
+    fixture.fake = await new FakeCopilotApi(fakeOptions).start();
+    fixture.proxy = await startApp(env(fixture.fake));
+  });
+  afterAll(async () => {
+    await fixture.proxy?.close();
+    await fixture.fake?.stop();
+  });
+  return fixture;
 }
