@@ -1,3 +1,4 @@
+import { EnvReader } from '../config/env-reader';
 import { readSavedGithubToken } from '../config/saved-token';
 import { login } from './login';
 
@@ -17,7 +18,6 @@ export async function ensureCredentials(
   process.stdout.write(
     'No Copilot credentials are configured: starting the GitHub login.\n',
   );
-  await login(
-    env.GITHUB_BASE_URL?.trim().replace(/\/+$/, '') || 'https://github.com',
-  );
+  // An invalid GITHUB_BASE_URL falls back to GitHub; validation names it later.
+  await login(new EnvReader(env).url('GITHUB_BASE_URL', 'https://github.com')!);
 }
