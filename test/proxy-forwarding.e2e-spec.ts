@@ -108,6 +108,18 @@ describe('proxy forwarding (requests and responses)', () => {
     expect(kept.get('user-agent')).toEqual(['my-agent/1.0']);
   });
 
+  it('adds no Content-Type, Accept or Accept-Encoding the client did not send', async () => {
+    const seen = await echo('/_test/echo', {
+      method: 'POST',
+      body: 'raw bytes',
+    });
+    const headers = headerMap(seen.rawHeaders);
+    expect(headers.has('content-type')).toBe(false);
+    expect(headers.has('accept')).toBe(false);
+    expect(headers.has('accept-encoding')).toBe(false);
+    expect(headers.get('content-length')).toEqual(['9']);
+  });
+
   it('forwards the request id upstream', async () => {
     const seen = await echo('/_test/echo', {
       headers: { 'x-request-id': 'trace-abc-123' },

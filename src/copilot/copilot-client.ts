@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';
 import { copilotConfig, CopilotConfig } from '../config/copilot.config';
+import { rawStreamAdapter } from './raw-stream.adapter';
 import { CopilotCredentials } from './token/copilot-token.provider';
 
 export interface UpstreamRequest {
@@ -44,7 +45,8 @@ const TIMEOUT = Symbol('upstream-timeout');
 /**
  * Sends one request to the Copilot API and hands back the raw response stream.
  * Nothing is buffered, decompressed, redirected or judged by status: the proxy
- * passes the answer on as it comes.
+ * passes the answer on as it comes. axios brings the request pipeline (config,
+ * headers, cancellation); the wire is the raw-stream adapter's.
  */
 @Injectable()
 export class CopilotClient implements OnApplicationShutdown {
@@ -70,8 +72,10 @@ export class CopilotClient implements OnApplicationShutdown {
       maxRedirects: 0,
       transformRequest: [],
       transformResponse: [],
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
+      adapter: rawStreamAdapter({
+        http: this.httpAgent,
+        https: this.httpsAgent,
+      }),
     });
     // axios would otherwise add an Accept header the client never sent.
     delete this.http.defaults.headers.common.Accept;
@@ -95,19 +99,18 @@ export class CopilotClient implements OnApplicationShutdown {
       ...request.headers,
       authorization: `Bearer ${credentials.token}`,
     };
-    // axios would invent an Accept-Encoding and a User-Agent; `false` sends none.
-    if (!hasHeader(headers, 'accept-encoding'))
-      headers['accept-encoding'] = false;
-    if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = false;
+    // axios sets a form Content-Type on POST/PUT/PATCH without one; `false` keeps
+    // the request as the client sent it.
+    if (!hasHeader(headers, 'content-type')) headers['content-type'] = false;
 
     try {
       const response = await this.http.request<http.IncomingMessage>({
         method: request.method,
-        url: credentials.apiBaseUrl + request.path,
+        baseURL: credentials.apiBaseUrl,
+        url: request.path,
         headers,
         data: request.body,
         signal: controller.signal,
-        transport: this.rawPathTransport(credentials.apiBaseUrl, request.path),
       });
       const body = response.data;
       return {
@@ -127,42 +130,10 @@ export class CopilotClient implements OnApplicationShutdown {
     }
   }
 
-  /**
-   * axios sends the path it gets from WHATWG URL parsing, which removes dot segments
-   * and re-escapes characters; the proxy promises the client's bytes, so the request
-   * line is set from the raw path here.
-   */
-  private rawPathTransport(baseUrl: string, rawPath: string) {
-    const secure = baseUrl.startsWith('https:');
-    const prefix = basePath(baseUrl);
-    return {
-      request: (
-        options: http.RequestOptions,
-        callback: (res: http.IncomingMessage) => void,
-      ) =>
-        (secure ? https : http).request(
-          { ...options, path: prefix + rawPath },
-          callback,
-        ),
-    };
-  }
-
   onApplicationShutdown(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
-}
-
-const basePaths = new Map<string, string>();
-
-/** The path part of a base URL without its trailing slash (`''` for an origin). */
-function basePath(baseUrl: string): string {
-  let path = basePaths.get(baseUrl);
-  if (path === undefined) {
-    path = new URL(baseUrl).pathname.replace(/\/+$/, '');
-    basePaths.set(baseUrl, path);
-  }
-  return path;
 }
 
 function hasHeader(headers: Record<string, unknown>, lower: string): boolean {
