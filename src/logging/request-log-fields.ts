@@ -5,6 +5,8 @@ export interface RequestLogFields {
   upstreamStatus?: number;
   bytes?: number;
   outcome?: string;
+  /** Why a request failed, in words safe to log (no tokens, no bodies). */
+  detail?: string;
 }
 
 const FIELDS = Symbol('request-log-fields');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { copilotConfig, CopilotConfig } from '../config/copilot.config';
 import { sendOpenAiError } from '../common/openai-error';
@@ -31,7 +31,7 @@ export const REPLAY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
-/** Express's request, with the id pino-http gave it. */
+/** Express's request, with the id `RequestLogger` gave it. */
 type ProxiedRequest = IncomingMessage & {
   id?: string | number | object;
   originalUrl?: string;
@@ -39,8 +39,6 @@ type ProxiedRequest = IncomingMessage & {
 
 @Injectable()
 export class ProxyService {
-  private readonly logger = new Logger(ProxyService.name);
-
   constructor(
     private readonly client: CopilotClient,
     @Inject(COPILOT_TOKEN_PROVIDER)
@@ -145,10 +143,10 @@ export class ProxyService {
         error instanceof UpstreamTimeoutError ? 'timeout' : 'unreachable';
       this.metrics.upstreamFailures.inc({ kind });
       if (error instanceof UpstreamTimeoutError) {
-        this.logger.warn(
-          `upstream timeout after ${error.timeoutMs} ms on ${request.method} ${pathOnly(request.path)}`,
-        );
-        setRequestLogFields(res, { outcome: 'upstream_timeout' });
+        setRequestLogFields(res, {
+          outcome: 'upstream_timeout',
+          detail: error.message,
+        });
         sendOpenAiError(
           res,
           504,
@@ -157,10 +155,10 @@ export class ProxyService {
           'upstream_timeout',
         );
       } else {
-        this.logger.warn(
-          `upstream unreachable on ${request.method} ${pathOnly(request.path)}: ${(error as Error).message}`,
-        );
-        setRequestLogFields(res, { outcome: 'upstream_unreachable' });
+        setRequestLogFields(res, {
+          outcome: 'upstream_unreachable',
+          detail: (error as Error).message,
+        });
         sendOpenAiError(
           res,
           502,
@@ -218,15 +216,17 @@ export class ProxyService {
         upstreamStatus: upstream.status,
         bytes,
         outcome,
+        ...(outcome === 'idle_timeout' && {
+          detail: `upstream body idle for ${idleMs} ms: connection cut`,
+        }),
+        ...(outcome === 'upstream_reset' && {
+          detail: 'upstream reset mid-body: connection cut',
+        }),
       });
       if (streaming) this.metrics.activeStreams.dec();
       this.metrics.streamedBytes.inc({ route }, bytes);
-      if (outcome === 'idle_timeout') {
+      if (outcome === 'idle_timeout' || outcome === 'upstream_reset') {
         this.metrics.upstreamFailures.inc({ kind: outcome });
-        this.logger.warn(`upstream body idle for ${idleMs} ms: connection cut`);
-      } else if (outcome === 'upstream_reset') {
-        this.metrics.upstreamFailures.inc({ kind: outcome });
-        this.logger.warn('upstream reset mid-body: connection cut');
       }
     }).start();
   }
@@ -246,9 +246,4 @@ export class ProxyService {
         : {},
     );
   }
-}
-
-function pathOnly(path: string): string {
-  const q = path.indexOf('?');
-  return q === -1 ? path : path.slice(0, q);
 }
