@@ -3,8 +3,12 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { OpenAiExceptionFilter } from './common/openai-exception.filter';
 import { appConfig } from './config/app.config';
-import { authConfig } from './config/auth.config';
-import { rateLimitConfig } from './config/rate-limit.config';
+import { authConfig, readAuthConfig } from './config/auth.config';
+import { EnvReader } from './config/env-reader';
+import {
+  rateLimitConfig,
+  readRateLimitConfig,
+} from './config/rate-limit.config';
 import { copilotConfig } from './config/copilot.config';
 import { validateEnv } from './config/validate-env';
 import { AuthModule } from './auth/auth.module';
@@ -23,6 +27,10 @@ export class AppModule {
    * validated) when the app is created: tests create apps with different settings.
    */
   static forRoot(): DynamicModule {
+    // Features that are off add no guard to the request path.
+    const env = new EnvReader(process.env);
+    const keysRequired = readAuthConfig(env).apiKeys.length > 0;
+    const rateLimited = readRateLimitConfig(env).max > 0;
     return {
       module: AppModule,
       imports: [
@@ -37,8 +45,8 @@ export class AppModule {
         LifecycleModule,
         CopilotModule,
         // The key guard runs before the rate-limit guard: limits are per key.
-        AuthModule,
-        RateLimitModule,
+        AuthModule.forRoot(keysRequired),
+        ...(rateLimited ? [RateLimitModule] : []),
         HealthModule,
         // Last: its wildcard route must not shadow the service's own endpoints.
         ProxyModule,

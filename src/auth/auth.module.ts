@@ -1,13 +1,30 @@
-import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnModuleInit,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { appConfig, AppConfig } from '../config/app.config';
 import { authConfig, AuthConfig, isLoopback } from '../config/auth.config';
 import { ApiKeyGuard } from './api-key.guard';
 
-@Module({
-  providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
-})
+@Module({})
 export class AuthModule implements OnModuleInit {
+  /**
+   * The key guard is registered only when keys are configured: with none, no
+   * guard runs on the request path at all.
+   */
+  static forRoot(keysRequired: boolean): DynamicModule {
+    return {
+      module: AuthModule,
+      providers: keysRequired
+        ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }]
+        : [],
+    };
+  }
+
   private readonly logger = new Logger('Auth');
 
   constructor(

@@ -2,19 +2,9 @@ import {
   ExecutionContext,
   HttpException,
   HttpStatus,
-  Inject,
   Injectable,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import {
-  InjectThrottlerOptions,
-  InjectThrottlerStorage,
-  ThrottlerGuard,
-  ThrottlerLimitDetail,
-  type ThrottlerModuleOptions,
-  type ThrottlerStorage,
-} from '@nestjs/throttler';
-import { rateLimitConfig, RateLimitConfig } from '../config/rate-limit.config';
+import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { IS_PUBLIC } from '../common/public.decorator';
 import type { KeyedRequest } from '../auth/api-key.guard';
@@ -36,23 +26,6 @@ export class RateLimitExceededException extends HttpException {
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  private readonly enabled: boolean;
-
-  constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
-    @Inject(rateLimitConfig.KEY) config: RateLimitConfig,
-  ) {
-    super(options, storage, reflector);
-    this.enabled = config.max > 0;
-  }
-
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    // Off by default: then nothing but this check sits on the request path.
-    return this.enabled ? super.canActivate(context) : true;
-  }
-
   protected override async shouldSkip(
     context: ExecutionContext,
   ): Promise<boolean> {

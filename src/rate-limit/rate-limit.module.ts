@@ -9,7 +9,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 /**
  * `RATE_LIMIT_MAX` requests per `RATE_LIMIT_WINDOW_MS` per client through
  * @nestjs/throttler: counters in memory, or in Redis with `REDIS_URL` so replicas
- * share one limit. `RATE_LIMIT_MAX=0` (the default) turns it off.
+ * share one limit. Imported only when `RATE_LIMIT_MAX` > 0 (off by default).
  */
 @Module({
   imports: [
@@ -19,10 +19,9 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
         throttlers: [
           { name: 'default', limit: config.max, ttl: config.windowMs },
         ],
-        storage:
-          config.max > 0 && config.redisUrl
-            ? new RedisThrottlerStorage(config.redisUrl, metrics)
-            : undefined,
+        storage: config.redisUrl
+          ? new RedisThrottlerStorage(config.redisUrl, metrics)
+          : undefined,
       }),
     }),
   ],
