@@ -9,9 +9,20 @@ const token = process.env.TOKEN!;
 const agent = new Agent({ keepAlive: true });
 
 const server = createServer((req, res) => {
-  const headers = { ...req.headers, host: upstream.host, authorization: `Bearer ${token}` };
+  const headers = {
+    ...req.headers,
+    host: upstream.host,
+    authorization: `Bearer ${token}`,
+  };
   const out = request(
-    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers,
+      agent,
+    },
     (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);

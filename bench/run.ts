@@ -23,8 +23,15 @@ interface Target {
   proc: ChildProcess;
 }
 
-function launch(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function launch(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (chunk: Buffer) => {
@@ -32,7 +39,9 @@ function launch(args: string[], env: Record<string, string>): Promise<{ proc: Ch
       const match = /listening on (http:\/\/[\d.:]+)/.exec(out);
       if (match) resolve({ proc, url: match[1] });
     });
-    proc.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
+    proc.once('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)),
+    );
   });
 }
 
@@ -57,7 +66,9 @@ function rssKiB(pid: number): number {
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -69,19 +80,37 @@ async function throughput(target: Target, seconds: number) {
     connections: 32,
     duration: seconds,
     headers: { 'content-type': 'application/json', ...EDITOR },
-    body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] }),
+    body: JSON.stringify({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hello' }],
+    }),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
 }
 
 /** Opens `count` streams at once; resolves with per-event lags, time to first byte, errors. */
-async function streams(target: Target, count: number, events: number, intervalMs: number, onAllOpen?: () => void) {
+async function streams(
+  target: Target,
+  count: number,
+  events: number,
+  intervalMs: number,
+  onAllOpen?: () => void,
+) {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const lags: number[] = [];
   const ttfb: number[] = [];
   let errors = 0;
   let open = 0;
-  const body = JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const body = JSON.stringify({
+    model: 'gpt-4o',
+    stream: true,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
   await Promise.all(
     Array.from(
       { length: count },
@@ -144,11 +173,21 @@ async function streams(target: Target, count: number, events: number, intervalMs
     ),
   );
   agent.destroy();
-  return { lagP50: percentile(lags, 50), lagP99: percentile(lags, 99), ttfbP99: percentile(ttfb, 99), errors };
+  return {
+    lagP50: percentile(lags, 50),
+    lagP99: percentile(lags, 99),
+    ttfbP99: percentile(ttfb, 99),
+    errors,
+  };
 }
 
 async function requests(target: Target, amount: number): Promise<void> {
-  await autocannon({ url: `${target.url}/models`, connections: 16, amount, headers: EDITOR });
+  await autocannon({
+    url: `${target.url}/models`,
+    connections: 16,
+    amount,
+    headers: EDITOR,
+  });
 }
 
 async function main(): Promise<void> {
@@ -161,31 +200,51 @@ async function main(): Promise<void> {
     url: `http://127.0.0.1:${port}`,
     proc: spawn(process.execPath, ['dist/main.js'], {
       cwd: ROOT,
-      env: { ...process.env, COPILOT_TOKEN: TOKEN, COPILOT_API_BASE_URL: fake.url, LOG_LEVEL: 'warn', PROXY_PORT: String(port), NODE_ENV: 'production' },
+      env: {
+        ...process.env,
+        COPILOT_TOKEN: TOKEN,
+        COPILOT_API_BASE_URL: fake.url,
+        LOG_LEVEL: 'warn',
+        PROXY_PORT: String(port),
+        NODE_ENV: 'production',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
   };
-  while ((await get(`${proxyProc.url}/readyz`)) !== 200) await new Promise((r) => setTimeout(r, 5));
+  while ((await get(`${proxyProc.url}/readyz`)) !== 200)
+    await new Promise((r) => setTimeout(r, 5));
   const startToReadyMs = performance.now() - spawnedAt;
 
-  const floorProc = await launch([...tsNode, 'bench/floor-proxy.ts'], { UPSTREAM: fake.url, TOKEN });
+  const floorProc = await launch([...tsNode, 'bench/floor-proxy.ts'], {
+    UPSTREAM: fake.url,
+    TOKEN,
+  });
   const proxy: Target = { name: 'proxy', ...proxyProc };
   const floor: Target = { name: 'floor', ...floorProc };
   const both = [floor, proxy];
 
-  const results: Record<string, Record<string, number>> = { proxy: {}, floor: {} };
-  const record = (t: Target, key: string, value: number) => (results[t.name][key] = value);
+  const results: Record<string, Record<string, number>> = {
+    proxy: {},
+    floor: {},
+  };
+  const record = (t: Target, key: string, value: number) =>
+    (results[t.name][key] = value);
 
   const idle = rssKiB(proxy.proc.pid!);
   log(`start to ready: ${startToReadyMs.toFixed(0)} ms; idle RSS ${idle} KiB`);
 
   // Warm both up (JIT, keep-alive pools), then interleave the throughput rounds.
   for (const t of both) await throughput(t, 2);
-  const rounds: Record<string, Array<Awaited<ReturnType<typeof throughput>>>> = { proxy: [], floor: [] };
+  const rounds: Record<
+    string,
+    Array<Awaited<ReturnType<typeof throughput>>>
+  > = { proxy: [], floor: [] };
   for (let round = 0; round < 2; round++) {
     for (const t of round % 2 ? [...both].reverse() : both) {
       rounds[t.name].push(await throughput(t, DURATION / 2));
-      log(`throughput ${t.name} round ${round + 1}: ${rounds[t.name].at(-1)!.rps.toFixed(0)} req/s`);
+      log(
+        `throughput ${t.name} round ${round + 1}: ${rounds[t.name].at(-1)!.rps.toFixed(0)} req/s`,
+      );
     }
   }
   for (const t of both) {
@@ -193,7 +252,11 @@ async function main(): Promise<void> {
     record(t, 'rps', avg(r.map((x) => x.rps)));
     record(t, 'latencyP50Ms', avg(r.map((x) => x.p50)));
     record(t, 'latencyP99Ms', avg(r.map((x) => x.p99)));
-    record(t, 'errors', r.reduce((n, x) => n + x.errors, 0));
+    record(
+      t,
+      'errors',
+      r.reduce((n, x) => n + x.errors, 0),
+    );
   }
 
   for (const t of both) {
@@ -201,7 +264,9 @@ async function main(): Promise<void> {
     record(t, 'sseLagP50Ms', s.lagP50);
     record(t, 'sseLagP99Ms', s.lagP99);
     record(t, 'sseErrors', s.errors);
-    log(`sse ${t.name}: lag p50 ${s.lagP50.toFixed(2)} ms p99 ${s.lagP99.toFixed(2)} ms, ${s.errors} errors`);
+    log(
+      `sse ${t.name}: lag p50 ${s.lagP50.toFixed(2)} ms p99 ${s.lagP99.toFixed(2)} ms, ${s.errors} errors`,
+    );
   }
 
   for (const t of both) {
@@ -212,7 +277,9 @@ async function main(): Promise<void> {
     record(t, 'longTtfbP99Ms', s.ttfbP99);
     record(t, 'longErrors', s.errors);
     if (t === proxy) record(t, 'rssHoldingStreamsKiB', heldRss);
-    log(`long streams ${t.name}: ttfb p99 ${s.ttfbP99.toFixed(1)} ms, ${s.errors} errors`);
+    log(
+      `long streams ${t.name}: ttfb p99 ${s.ttfbP99.toFixed(1)} ms, ${s.errors} errors`,
+    );
   }
 
   await requests(proxy, 1000);
@@ -220,7 +287,11 @@ async function main(): Promise<void> {
   await requests(proxy, 9000);
   const after10k = rssKiB(proxy.proc.pid!);
   record(proxy, 'rssIdleKiB', idle);
-  record(proxy, 'kibPerStream', (results.proxy.rssHoldingStreamsKiB - idle) / STREAMS);
+  record(
+    proxy,
+    'kibPerStream',
+    (results.proxy.rssHoldingStreamsKiB - idle) / STREAMS,
+  );
   record(proxy, 'rssAfter1kKiB', after1k);
   record(proxy, 'rssAfter10kKiB', after10k);
   record(proxy, 'startToReadyMs', startToReadyMs);
@@ -229,17 +300,77 @@ async function main(): Promise<void> {
 
   const ratio = (key: string) => results.proxy[key] / results.floor[key];
   const rows: Array<[string, string, string, string, string]> = [
-    ['non-streaming req/s (32 conns)', fmt(results.proxy.rps), fmt(results.floor.rps), fmt(ratio('rps'), 2), '≥ 0.60'],
-    ['non-streaming p50 latency ms', fmt(results.proxy.latencyP50Ms, 1), fmt(results.floor.latencyP50Ms, 1), fmt(ratio('latencyP50Ms'), 2), ''],
-    ['non-streaming p99 latency ms', fmt(results.proxy.latencyP99Ms, 1), fmt(results.floor.latencyP99Ms, 1), fmt(ratio('latencyP99Ms'), 2), '≤ 2.00'],
-    [`SSE lag p50 ms (${STREAMS} streams)`, fmt(results.proxy.sseLagP50Ms, 2), fmt(results.floor.sseLagP50Ms, 2), fmt(ratio('sseLagP50Ms'), 2), ''],
-    [`SSE lag p99 ms (${STREAMS} streams)`, fmt(results.proxy.sseLagP99Ms, 2), fmt(results.floor.sseLagP99Ms, 2), fmt(ratio('sseLagP99Ms'), 2), '≤ 1.50'],
-    ['SSE errors', fmt(results.proxy.sseErrors), fmt(results.floor.sseErrors), '', '0'],
-    [`long streams TTFB p99 ms (${STREAMS} open)`, fmt(results.proxy.longTtfbP99Ms, 1), fmt(results.floor.longTtfbP99Ms, 1), fmt(ratio('longTtfbP99Ms'), 2), '≤ 2.00'],
-    ['long stream errors', fmt(results.proxy.longErrors), fmt(results.floor.longErrors), '', '0'],
+    [
+      'non-streaming req/s (32 conns)',
+      fmt(results.proxy.rps),
+      fmt(results.floor.rps),
+      fmt(ratio('rps'), 2),
+      '≥ 0.60',
+    ],
+    [
+      'non-streaming p50 latency ms',
+      fmt(results.proxy.latencyP50Ms, 1),
+      fmt(results.floor.latencyP50Ms, 1),
+      fmt(ratio('latencyP50Ms'), 2),
+      '',
+    ],
+    [
+      'non-streaming p99 latency ms',
+      fmt(results.proxy.latencyP99Ms, 1),
+      fmt(results.floor.latencyP99Ms, 1),
+      fmt(ratio('latencyP99Ms'), 2),
+      '≤ 2.00',
+    ],
+    [
+      `SSE lag p50 ms (${STREAMS} streams)`,
+      fmt(results.proxy.sseLagP50Ms, 2),
+      fmt(results.floor.sseLagP50Ms, 2),
+      fmt(ratio('sseLagP50Ms'), 2),
+      '',
+    ],
+    [
+      `SSE lag p99 ms (${STREAMS} streams)`,
+      fmt(results.proxy.sseLagP99Ms, 2),
+      fmt(results.floor.sseLagP99Ms, 2),
+      fmt(ratio('sseLagP99Ms'), 2),
+      '≤ 1.50',
+    ],
+    [
+      'SSE errors',
+      fmt(results.proxy.sseErrors),
+      fmt(results.floor.sseErrors),
+      '',
+      '0',
+    ],
+    [
+      `long streams TTFB p99 ms (${STREAMS} open)`,
+      fmt(results.proxy.longTtfbP99Ms, 1),
+      fmt(results.floor.longTtfbP99Ms, 1),
+      fmt(ratio('longTtfbP99Ms'), 2),
+      '≤ 2.00',
+    ],
+    [
+      'long stream errors',
+      fmt(results.proxy.longErrors),
+      fmt(results.floor.longErrors),
+      '',
+      '0',
+    ],
     ['RSS idle KiB', fmt(idle), '', '', ''],
-    ['RSS per open stream KiB', fmt(results.proxy.kibPerStream, 1), '', '', '≤ 64'],
-    ['RSS after 1k / 10k requests KiB', `${after1k} / ${after10k}`, '', fmt(after10k / after1k, 2), '≤ 1.20'],
+    [
+      'RSS per open stream KiB',
+      fmt(results.proxy.kibPerStream, 1),
+      '',
+      '',
+      '≤ 64',
+    ],
+    [
+      'RSS after 1k / 10k requests KiB',
+      `${after1k} / ${after10k}`,
+      '',
+      fmt(after10k / after1k, 2),
+      '≤ 1.20',
+    ],
     ['start to /readyz 200 ms', fmt(startToReadyMs), '', '', '≤ 1500'],
   ];
   const table = [
@@ -249,15 +380,31 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`\n${table}\n`);
   const file = join(ROOT, 'bench', 'results', 'latest.json');
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, streams: STREAMS, results, table }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        streams: STREAMS,
+        results,
+        table,
+      },
+      null,
+      2,
+    ),
+  );
   process.stdout.write(`\nwritten to ${file}\n`);
 }
 
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toFixed(digits) : '–';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${(error as Error).stack ?? String(error)}\n`,
+  );
   process.exit(1);
 });

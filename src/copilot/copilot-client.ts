@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';
 import { copilotConfig, CopilotConfig } from '../config/copilot.config';
-import { rawStreamAdapter } from './raw-stream.adapter';
+import { rawStreamAdapter, WireHeaders } from './raw-stream.adapter';
 import { CopilotCredentials } from './token/copilot-token.provider';
 
 export interface UpstreamRequest {
@@ -77,8 +77,6 @@ export class CopilotClient implements OnApplicationShutdown {
         https: this.httpsAgent,
       }),
     });
-    // axios would otherwise add an Accept header the client never sent.
-    delete this.http.defaults.headers.common.Accept;
   }
 
   async send(
@@ -95,20 +93,17 @@ export class CopilotClient implements OnApplicationShutdown {
       this.config.upstreamTimeoutMs,
     );
 
-    const headers: Record<string, string | string[] | false> = {
+    const wireHeaders = new WireHeaders({
       ...request.headers,
       authorization: `Bearer ${credentials.token}`,
-    };
-    // axios sets a form Content-Type on POST/PUT/PATCH without one; `false` keeps
-    // the request as the client sent it.
-    if (!hasHeader(headers, 'content-type')) headers['content-type'] = false;
+    });
 
     try {
       const response = await this.http.request<http.IncomingMessage>({
         method: request.method,
         baseURL: credentials.apiBaseUrl,
         url: request.path,
-        headers,
+        wireHeaders,
         data: request.body,
         signal: controller.signal,
       });
@@ -134,9 +129,4 @@ export class CopilotClient implements OnApplicationShutdown {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
-}
-
-function hasHeader(headers: Record<string, unknown>, lower: string): boolean {
-  for (const name in headers) if (name.toLowerCase() === lower) return true;
-  return false;
 }
