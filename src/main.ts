@@ -1,20 +1,23 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
-import { AppConfig } from './config/app.config';
-import { ConfigValidationError } from './config/validate-env';
+import { ConfigValidationError, loadSettings } from './config/settings';
 import { ensureCredentials } from './login/ensure-credentials';
 
 async function bootstrap(): Promise<void> {
   await ensureCredentials();
-  const app = await createApp();
+  const settings = loadSettings();
+  const app = await createApp(settings);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  const { host, port } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  const { host, port } = settings.app;
   await app.listen(port, host);
   const { port: bound } = app.getHttpServer().address() as AddressInfo;
-  Logger.log(`copilot-proxy listening on http://${host}:${bound}`, 'Bootstrap');
+  const shown = host.includes(':') ? `[${host}]` : host;
+  Logger.log(
+    `copilot-proxy listening on http://${shown}:${bound}`,
+    'Bootstrap',
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,27 +1,24 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IS_PUBLIC } from '../common/public.decorator';
-import { authConfig, AuthConfig } from '../config/auth.config';
-
-/** The request's client identity once a key matched: a digest prefix, never the key. */
-export type KeyedRequest = IncomingMessage & { clientKeyId?: string };
+import type { IncomingMessage } from 'node:http';
+import { isPublic } from '../common/public.decorator';
+import type { Settings } from '../config/settings';
+import { ProxyError } from '../errors/proxy-error';
+import { requestContext } from '../request-context/request-context';
 
 const digest = (value: string): Buffer =>
   createHash('sha256').update(value).digest();
+
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="copilot-proxy"' };
 
 /**
  * With `PROXY_API_KEYS` set, every proxied request must carry one of the keys, as
  * `Authorization: Bearer <key>` (OpenAI SDKs) or `x-api-key: <key>` (Anthropic SDKs).
  * Keys are compared as SHA-256 digests with `timingSafeEqual`, every key every time,
- * so neither a key's content nor its length leaks through timing.
+ * so neither a key's content nor its length leaks through timing. The matched key's
+ * id (a digest prefix, never the key) goes into the request context.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -29,43 +26,36 @@ export class ApiKeyGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(authConfig.KEY) config: AuthConfig,
+    config: ConfigService<Settings, true>,
   ) {
-    this.keys = config.apiKeys.map((key) => {
+    this.keys = config.get('auth', { infer: true }).apiKeys.map((key) => {
       const hashed = digest(key);
       return { digest: hashed, id: hashed.subarray(0, 6).toString('hex') };
     });
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.keys.length === 0) return true;
-    if (
-      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-        context.getHandler(),
-        context.getClass(),
-      ])
-    )
+    if (this.keys.length === 0 || isPublic(this.reflector, context))
       return true;
-    const req = context.switchToHttp().getRequest<KeyedRequest>();
+    const req = context.switchToHttp().getRequest<IncomingMessage>();
     const presented = presentedKey(req);
-    if (presented !== undefined) {
-      const offered = digest(presented);
-      let match: string | undefined;
-      for (const key of this.keys) {
-        if (timingSafeEqual(offered, key.digest)) match = key.id;
-      }
-      if (match !== undefined) {
-        req.clientKeyId = match;
-        return true;
-      }
+    if (presented === undefined) {
+      throw new ProxyError('unauthorized', {
+        message:
+          'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"',
+        headers: CHALLENGE,
+      });
     }
-    const res = context.switchToHttp().getResponse<ServerResponse>();
-    res.setHeader('WWW-Authenticate', 'Bearer realm="copilot-proxy"');
-    throw new UnauthorizedException(
-      presented === undefined
-        ? 'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"'
-        : 'Invalid API key',
-    );
+    const offered = digest(presented);
+    let match: string | undefined;
+    for (const key of this.keys) {
+      if (timingSafeEqual(offered, key.digest)) match = key.id;
+    }
+    if (match === undefined) {
+      throw new ProxyError('unauthorized', { headers: CHALLENGE });
+    }
+    requestContext(req).keyId = match;
+    return true;
   }
 }
 

@@ -1,13 +1,8 @@
-import {
-  DynamicModule,
-  Inject,
-  Logger,
-  Module,
-  OnModuleInit,
-} from '@nestjs/common';
+import { DynamicModule, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
-import { appConfig, AppConfig } from '../config/app.config';
-import { authConfig, AuthConfig, isLoopback } from '../config/auth.config';
+import { isLoopback } from '../config/auth.config';
+import type { Settings } from '../config/settings';
 import { ApiKeyGuard } from './api-key.guard';
 
 @Module({})
@@ -27,19 +22,16 @@ export class AuthModule implements OnModuleInit {
 
   private readonly logger = new Logger('Auth');
 
-  constructor(
-    @Inject(appConfig.KEY) private readonly app: AppConfig,
-    @Inject(authConfig.KEY) private readonly auth: AuthConfig,
-  ) {}
+  constructor(private readonly config: ConfigService<Settings, true>) {}
 
   onModuleInit(): void {
-    if (this.auth.apiKeys.length > 0) {
-      this.logger.log(
-        `client keys required (${this.auth.apiKeys.length} configured)`,
-      );
-    } else if (!isLoopback(this.app.host)) {
+    const { host, port } = this.config.get('app', { infer: true });
+    const { apiKeys } = this.config.get('auth', { infer: true });
+    if (apiKeys.length > 0) {
+      this.logger.log(`client keys required (${apiKeys.length} configured)`);
+    } else if (!isLoopback(host)) {
       this.logger.warn(
-        `PROXY_ALLOW_ANONYMOUS=true: anyone who can reach ${this.app.host}:${this.app.port} spends this Copilot subscription`,
+        `PROXY_ALLOW_ANONYMOUS=true: anyone who can reach ${host}:${port} spends this Copilot subscription`,
       );
     }
   }

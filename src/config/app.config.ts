@@ -1,4 +1,3 @@
-import { ConfigType, registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader';
 
 export const LOG_LEVELS = [
@@ -13,14 +12,11 @@ export const LOG_LEVELS = [
 
 export function readAppConfig(env: EnvReader) {
   return {
-    host: env.string('HOST') ?? '127.0.0.1',
+    /** `[::1]` is accepted as written and listened on as `::1`. */
+    host: (env.string('HOST') ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'),
     port: env.port('PROXY_PORT', 8080),
     shutdownTimeoutMs: env.integer('SHUTDOWN_TIMEOUT_MS', 25_000),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }
-
-export const appConfig = registerAs('app', () =>
-  readAppConfig(new EnvReader(process.env)),
-);
-export type AppConfig = ConfigType<typeof appConfig>;
+export type AppConfig = ReturnType<typeof readAppConfig>;

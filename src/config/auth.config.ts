@@ -1,4 +1,3 @@
-import { ConfigType, registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader';
 
 export function readAuthConfig(env: EnvReader) {
@@ -13,6 +12,7 @@ export function readAuthConfig(env: EnvReader) {
     trustProxy: readTrustProxy(env),
   };
 }
+export type AuthConfig = ReturnType<typeof readAuthConfig>;
 
 function readTrustProxy(env: EnvReader): boolean | number | string {
   const raw = env.string('TRUST_PROXY');
@@ -25,14 +25,6 @@ function readTrustProxy(env: EnvReader): boolean | number | string {
 /** Loopback addresses: the only ones the proxy may serve without keys by default. */
 export function isLoopback(host: string): boolean {
   return (
-    host === 'localhost' ||
-    host === '::1' ||
-    host === '[::1]' ||
-    /^127(\.\d{1,3}){3}$/.test(host)
+    host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
   );
 }
-
-export const authConfig = registerAs('auth', () =>
-  readAuthConfig(new EnvReader(process.env)),
-);
-export type AuthConfig = ConfigType<typeof authConfig>;

@@ -1,15 +1,16 @@
-import { ConfigType, registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader';
-import { readSavedGithubToken } from './saved-token';
 
 export const DEFAULT_COPILOT_API_BASE_URL =
   'https://api.individual.githubcopilot.com';
 
-export function readCopilotConfig(env: EnvReader) {
+/**
+ * `savedGithubToken` is the token `npm run login` saved, read by the caller at the
+ * boundary (`loadSettings`): this reader only looks at what it is given.
+ */
+export function readCopilotConfig(env: EnvReader, savedGithubToken?: string) {
   const copilotToken = env.secret('COPILOT_TOKEN');
   const githubToken =
-    env.secret('GITHUB_TOKEN') ??
-    (copilotToken ? undefined : readSavedGithubToken());
+    env.secret('GITHUB_TOKEN') ?? (copilotToken ? undefined : savedGithubToken);
   return {
     copilotToken,
     githubToken,
@@ -24,8 +25,4 @@ export function readCopilotConfig(env: EnvReader) {
     upstreamIdleTimeoutMs: env.integer('UPSTREAM_IDLE_TIMEOUT_MS', 300_000, 1),
   };
 }
-
-export const copilotConfig = registerAs('copilot', () =>
-  readCopilotConfig(new EnvReader(process.env)),
-);
-export type CopilotConfig = ConfigType<typeof copilotConfig>;
+export type CopilotConfig = ReturnType<typeof readCopilotConfig>;

@@ -1,4 +1,3 @@
-import { ConfigType, registerAs } from '@nestjs/config';
 import { EnvReader } from './env-reader';
 
 export function readRateLimitConfig(env: EnvReader) {
@@ -13,8 +12,4 @@ export function readRateLimitConfig(env: EnvReader) {
     redisUrl,
   };
 }
-
-export const rateLimitConfig = registerAs('rateLimit', () =>
-  readRateLimitConfig(new EnvReader(process.env)),
-);
-export type RateLimitConfig = ConfigType<typeof rateLimitConfig>;
+export type RateLimitConfig = ReturnType<typeof readRateLimitConfig>;

@@ -1,132 +1,97 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import axios, { AxiosInstance } from 'axios';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { Inject, Injectable } from '@nestjs/common';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import { copilotConfig, CopilotConfig } from '../config/copilot.config';
-import { rawStreamAdapter, WireHeaders } from './raw-stream.adapter';
-import { CopilotCredentials } from './token/copilot-token.provider';
+import { ReplayableBody } from './replayable-body';
+import {
+  COPILOT_TOKEN_PROVIDER,
+  CopilotCredentials,
+  CopilotTokenProvider,
+} from './token/copilot-token.provider';
+import { UpstreamResponse, UpstreamTransport } from './upstream-transport';
 
+/** Bodies up to this size are kept while they stream so a 401 can be retried. */
+export const REPLAY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** A request for the Copilot API, before credentials are added. */
 export interface UpstreamRequest {
   method: string;
   /** Path and raw query, starting with `/`. */
   path: string;
-  /** Headers to send, credentials excluded: the client adds `Authorization`. */
-  headers: Record<string, string | string[]>;
-  body?: Readable;
-  /** Aborts the upstream request at any point, body included. */
+  /** Headers to send, credentials excluded. */
+  headers: OutgoingHttpHeaders;
+  /** The client's body: a stream read once, or bytes already in hand. */
+  body?: Readable | Buffer;
   signal: AbortSignal;
 }
 
-export interface UpstreamResponse {
-  status: number;
-  statusMessage: string;
-  /** Name/value pairs as received, names in their original case. */
-  rawHeaders: string[];
-  body: http.IncomingMessage;
-}
-
-/** The upstream did not answer with headers within `UPSTREAM_TIMEOUT_MS`. */
-export class UpstreamTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`upstream sent no response headers within ${timeoutMs} ms`);
-  }
-}
-
-/** The upstream could not be reached or failed before sending headers. */
-export class UpstreamUnavailableError extends Error {
-  constructor(readonly code: string | undefined) {
-    super(`upstream request failed${code ? ` (${code})` : ''}`);
-  }
-}
-
-const TIMEOUT = Symbol('upstream-timeout');
-
 /**
- * Sends one request to the Copilot API and hands back the raw response stream.
- * Nothing is buffered, decompressed, redirected or judged by status: the proxy
- * passes the answer on as it comes. axios brings the request pipeline (config,
- * headers, cancellation); the wire is the raw-stream adapter's.
+ * Sends a request to the Copilot API with the current token, through the
+ * transport. When the upstream rejects the token (401) and the provider can get
+ * another, the request is sent once more with a fresh token — with the same bytes,
+ * kept while they streamed the first time. Returns the upstream's answer, whatever
+ * its status, or throws a `ProxyError`.
  */
 @Injectable()
-export class CopilotClient implements OnApplicationShutdown {
-  private readonly httpAgent = new http.Agent({
-    keepAlive: true,
-    scheduling: 'lifo',
-    noDelay: true,
-  });
-  private readonly httpsAgent = new https.Agent({
-    keepAlive: true,
-    scheduling: 'lifo',
-    noDelay: true,
-  });
-  private readonly http: AxiosInstance;
-
+export class CopilotClient {
   constructor(
-    @Inject(copilotConfig.KEY) private readonly config: CopilotConfig,
-  ) {
-    this.http = axios.create({
-      responseType: 'stream',
-      decompress: false,
-      validateStatus: () => true,
-      maxRedirects: 0,
-      transformRequest: [],
-      transformResponse: [],
-      adapter: rawStreamAdapter({
-        http: this.httpAgent,
-        https: this.httpsAgent,
-      }),
-    });
+    private readonly transport: UpstreamTransport,
+    @Inject(COPILOT_TOKEN_PROVIDER)
+    private readonly tokens: CopilotTokenProvider,
+  ) {}
+
+  async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const credentials = await this.tokens.getCredentials();
+    const body =
+      request.body instanceof Readable && this.tokens.canRefresh
+        ? new ReplayableBody(request.body, REPLAY_LIMIT_BYTES)
+        : request.body;
+    const first = await this.roundTrip({ ...request, body }, credentials);
+    if (
+      first.status !== 401 ||
+      !this.tokens.canRefresh ||
+      request.signal.aborted
+    ) {
+      return first;
+    }
+    return this.retryWithFreshToken({ ...request, body }, credentials, first);
   }
 
-  async send(
+  /**
+   * One refresh and one retry after the upstream rejected the token, when the body
+   * could be kept; otherwise the 401 goes to the client as it came.
+   */
+  private async retryWithFreshToken(
+    request: UpstreamRequest,
+    rejected: CopilotCredentials,
+    first: UpstreamResponse,
+  ): Promise<UpstreamResponse> {
+    const body =
+      request.body instanceof ReplayableBody
+        ? await request.body.replay()
+        : request.body;
+    if (request.body !== undefined && body === undefined) return first;
+    const fresh = await this.tokens
+      .refreshAfterRejection(rejected)
+      .catch(() => undefined);
+    if (!fresh || request.signal.aborted) return first;
+    first.body.destroy();
+    return this.roundTrip({ ...request, body }, fresh);
+  }
+
+  private roundTrip(
     request: UpstreamRequest,
     credentials: CopilotCredentials,
   ): Promise<UpstreamResponse> {
-    const controller = new AbortController();
-    const { signal } = request;
-    const onAbort = () => controller.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(
-      () => controller.abort(TIMEOUT),
-      this.config.upstreamTimeoutMs,
-    );
-
-    const wireHeaders = new WireHeaders({
-      ...request.headers,
-      authorization: `Bearer ${credentials.token}`,
+    return this.transport.roundTrip({
+      baseUrl: credentials.apiBaseUrl,
+      method: request.method,
+      path: request.path,
+      headers: {
+        ...request.headers,
+        authorization: `Bearer ${credentials.token}`,
+      },
+      body: request.body,
+      signal: request.signal,
     });
-
-    try {
-      const response = await this.http.request<http.IncomingMessage>({
-        method: request.method,
-        baseURL: credentials.apiBaseUrl,
-        url: request.path,
-        wireHeaders,
-        data: request.body,
-        signal: controller.signal,
-      });
-      const body = response.data;
-      return {
-        status: response.status,
-        statusMessage: body.statusMessage ?? '',
-        rawHeaders: body.rawHeaders,
-        body,
-      };
-    } catch (error) {
-      if (controller.signal.reason === TIMEOUT) {
-        throw new UpstreamTimeoutError(this.config.upstreamTimeoutMs);
-      }
-      if (signal.aborted) throw error;
-      throw new UpstreamUnavailableError((error as { code?: string }).code);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  onApplicationShutdown(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
   }
 }

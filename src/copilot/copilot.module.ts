@@ -1,11 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import {
-  copilotConfig,
-  CopilotConfig,
-  DEFAULT_COPILOT_API_BASE_URL,
-} from '../config/copilot.config';
+import { DEFAULT_COPILOT_API_BASE_URL } from '../config/copilot.config';
+import type { Settings } from '../config/settings';
 import { MetricsService } from '../metrics/metrics.service';
+import { AxiosTransport } from './axios-transport';
 import { CopilotClient } from './copilot-client';
 import { CopilotHealthIndicator } from './copilot.health';
 import {
@@ -15,12 +14,14 @@ import {
 import { ExchangingTokenProvider } from './token/exchanging-token.provider';
 import { GithubTokenExchange } from './token/github-token-exchange';
 import { StaticTokenProvider } from './token/static-token.provider';
+import { UpstreamTransport } from './upstream-transport';
 
 /** Static mode with `COPILOT_TOKEN`; otherwise the GitHub token is exchanged. */
 function tokenProvider(
-  config: CopilotConfig,
+  settings: ConfigService<Settings, true>,
   metrics: MetricsService,
 ): CopilotTokenProvider {
+  const config = settings.get('copilot', { infer: true });
   if (config.copilotToken) {
     return new StaticTokenProvider(
       config.copilotToken,
@@ -41,9 +42,10 @@ function tokenProvider(
   providers: [
     CopilotClient,
     CopilotHealthIndicator,
+    { provide: UpstreamTransport, useClass: AxiosTransport },
     {
       provide: COPILOT_TOKEN_PROVIDER,
-      inject: [copilotConfig.KEY, MetricsService],
+      inject: [ConfigService, MetricsService],
       useFactory: tokenProvider,
     },
   ],

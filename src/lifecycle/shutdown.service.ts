@@ -1,46 +1,44 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { appConfig, AppConfig } from '../config/app.config';
+import type { Server, ServerResponse } from 'node:http';
+import type { Settings } from '../config/settings';
 
 /**
  * Graceful drain. On SIGTERM/SIGINT (Nest's first shutdown hook) readiness turns
  * down, the listener stops taking connections, idle keep-alive connections close,
  * and in-flight requests — SSE streams included — get `SHUTDOWN_TIMEOUT_MS` to end
- * before what remains is cut.
+ * before what remains is cut. `ServerListeners` reports each request's start and end.
  */
 @Injectable()
-export class ShutdownService
-  implements OnApplicationBootstrap, OnModuleDestroy
-{
+export class ShutdownService implements OnModuleDestroy {
   private readonly logger = new Logger(ShutdownService.name);
+  private readonly timeoutMs: number;
   private draining = false;
   private inFlight = 0;
   private onIdle: (() => void) | undefined;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
+    config: ConfigService<Settings, true>,
+  ) {
+    this.timeoutMs = config.get('app', { infer: true }).shutdownTimeoutMs;
+  }
 
   get isDraining(): boolean {
     return this.draining;
   }
 
-  onApplicationBootstrap(): void {
-    this.server().on(
-      'request',
-      (_req: IncomingMessage, res: ServerResponse) => {
-        this.inFlight++;
-        res.once('close', this.requestDone);
-      },
-    );
+  requestStarted(_res: ServerResponse): void {
+    this.inFlight++;
+  }
+
+  requestEnded(_res: ServerResponse): void {
+    this.inFlight--;
+    if (!this.draining) return;
+    // The connection turns idle only after this tick; close it then.
+    setImmediate(() => this.server().closeIdleConnections());
+    if (this.inFlight === 0) this.onIdle?.();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -48,11 +46,11 @@ export class ShutdownService
     const server = this.server();
     if (!server.listening) return;
     this.logger.log(
-      `draining ${this.inFlight} in-flight request(s), up to ${this.config.shutdownTimeoutMs} ms`,
+      `draining ${this.inFlight} in-flight request(s), up to ${this.timeoutMs} ms`,
     );
     server.close();
     server.closeIdleConnections();
-    const drained = await this.waitForIdle(this.config.shutdownTimeoutMs);
+    const drained = await this.waitForIdle(this.timeoutMs);
     if (!drained) {
       this.logger.warn(
         `shutdown timeout: cutting ${this.inFlight} request(s) still in flight`,
@@ -60,14 +58,6 @@ export class ShutdownService
     }
     server.closeAllConnections();
   }
-
-  private readonly requestDone = (): void => {
-    this.inFlight--;
-    if (!this.draining) return;
-    // The connection turns idle only after this tick; close it then.
-    setImmediate(() => this.server().closeIdleConnections());
-    if (this.inFlight === 0) this.onIdle?.();
-  };
 
   private waitForIdle(timeoutMs: number): Promise<boolean> {
     if (this.inFlight === 0) return Promise.resolve(true);

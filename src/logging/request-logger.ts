@@ -1,9 +1,6 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { getRequestLogFields } from './request-log-fields';
-import { requestId } from './request-id';
-
-export type LoggedRequest = IncomingMessage & { id?: string };
+import type { RequestContext } from '../request-context/request-context';
 
 /** The path without the query: the query is the client's business and may hold secrets. */
 function pathOf(url: string): string {
@@ -13,45 +10,37 @@ function pathOf(url: string): string {
 
 /**
  * One JSON line per request — id, method, path, status, duration, upstream status,
- * bytes, outcome — written when the response closes. It listens on the HTTP server
- * ahead of Express, so it sees every request (refused ones too) and names the
- * request id before any route runs. It makes no per-request child logger, and
- * builds nothing when the level is off: pino-http's middleware cost a quarter of
- * the proxy's throughput (README, Performance). Fields are named explicitly, so
- * headers — and with them every credential — never reach the log.
+ * bytes, outcome — written when the response closes (`ServerListeners` calls it),
+ * so refused requests are logged too. No per-request child logger, and nothing is
+ * built when the level is off: pino-http's middleware cost a quarter of the proxy's
+ * throughput (README, Performance). Fields are named explicitly, so headers — and
+ * with them every credential — never reach the log.
  */
 export class RequestLogger {
   constructor(private readonly logger: Logger) {}
 
-  attach(server: Server): void {
-    server.prependListener('request', this.onRequest);
+  write(context: RequestContext, res: ServerResponse): void {
+    const statusCode = res.statusCode;
+    const complete = res.writableFinished;
+    const level = statusCode >= 500 || !complete ? 'warn' : 'info';
+    if (!this.logger.isLevelEnabled(level)) return;
+    const { id, method } = context;
+    const path = pathOf(res.req.url ?? '');
+    this.logger[level](
+      {
+        reqId: id,
+        req: { id, method, path },
+        res: { statusCode },
+        durationMs: Math.round(performance.now() - context.startedAt),
+        ...(complete ? undefined : { aborted: true }),
+        ...(context.upstreamStatus !== undefined && {
+          upstreamStatus: context.upstreamStatus,
+        }),
+        ...(context.bytes !== undefined && { bytes: context.bytes }),
+        ...(context.outcome !== undefined && { outcome: context.outcome }),
+        ...(context.detail !== undefined && { detail: context.detail }),
+      },
+      `${method} ${path} ${statusCode}`,
+    );
   }
-
-  private readonly onRequest = (
-    req: LoggedRequest,
-    res: ServerResponse,
-  ): void => {
-    const started = performance.now();
-    const id = requestId(req, res);
-    req.id = id;
-    res.once('close', () => {
-      const statusCode = res.statusCode;
-      const complete = res.writableFinished;
-      const level = statusCode >= 500 || !complete ? 'warn' : 'info';
-      if (!this.logger.isLevelEnabled(level)) return;
-      const method = req.method ?? '';
-      const path = pathOf(req.url ?? '');
-      this.logger[level](
-        {
-          reqId: id,
-          req: { id, method, path },
-          res: { statusCode },
-          durationMs: Math.round(performance.now() - started),
-          ...(complete ? undefined : { aborted: true }),
-          ...getRequestLogFields(res),
-        },
-        `${method} ${path} ${statusCode}`,
-      );
-    });
-  };
 }

@@ -6,7 +6,7 @@ import {
   Histogram,
   Registry,
 } from 'prom-client';
-import type { RouteClass } from './route-class';
+import type { RequestContext } from '../request-context/request-context';
 
 const KNOWN_METHODS = new Set([
   'GET',
@@ -81,10 +81,11 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  observeRequest(method: string, route: RouteClass, status: number): void {
+  /** Every answered request, refused ones included (`ServerListeners` calls it). */
+  observeRequest(context: RequestContext, status: number): void {
     this.requests.inc({
-      method: KNOWN_METHODS.has(method) ? method : 'OTHER',
-      route,
+      method: KNOWN_METHODS.has(context.method) ? context.method : 'OTHER',
+      route: context.route,
       status: String(status),
     });
   }

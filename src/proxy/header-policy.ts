@@ -15,14 +15,15 @@ const HOP_BY_HOP = new Set([
 
 /**
  * Never forwarded upstream: the client's own credentials (the proxy injects the
- * Copilot token instead), `Host` (the upstream's is used) and `Expect` (this hop
- * already answered it).
+ * Copilot token instead), `Host` (the upstream's is used), `Expect` (this hop
+ * already answered it) and `X-Request-Id` (the proxy sends the id it logs).
  */
 const DROPPED_UPSTREAM = new Set([
   'host',
   'authorization',
   'x-api-key',
   'expect',
+  'x-request-id',
 ]);
 
 /**
@@ -73,7 +74,7 @@ function connectionTokens(
  */
 export function upstreamRequestHeaders(
   rawHeaders: readonly string[],
-  requestId?: string,
+  requestId: string,
 ): Record<string, string | string[]> {
   const named = connectionTokens(rawHeaders);
   const headers = new HeaderBag();
@@ -91,9 +92,7 @@ export function upstreamRequestHeaders(
   for (const [name, value] of COPILOT_DEFAULT_HEADERS) {
     if (!headers.has(name)) headers.add(name, name, value);
   }
-  if (requestId !== undefined && !headers.has('x-request-id')) {
-    headers.add('x-request-id', 'x-request-id', requestId);
-  }
+  headers.add('X-Request-Id', 'x-request-id', requestId);
   return headers.fields;
 }
 

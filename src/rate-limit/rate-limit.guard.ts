@@ -1,24 +1,9 @@
-import {
-  ExecutionContext,
-  HttpException,
-  HttpStatus,
-  Injectable,
-} from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { IS_PUBLIC } from '../common/public.decorator';
-import type { KeyedRequest } from '../auth/api-key.guard';
-
-export class RateLimitExceededException extends HttpException {
-  readonly code = 'rate_limit_exceeded';
-
-  constructor(retryAfterSeconds: number) {
-    super(
-      `Rate limit exceeded: retry in ${retryAfterSeconds} s`,
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
-  }
-}
+import { isPublic } from '../common/public.decorator';
+import { ProxyError } from '../errors/proxy-error';
+import { requestContext } from '../request-context/request-context';
 
 /**
  * Per client key (per client IP when anonymous). Runs after the key guard, which
@@ -26,30 +11,24 @@ export class RateLimitExceededException extends HttpException {
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  protected override async shouldSkip(
-    context: ExecutionContext,
-  ): Promise<boolean> {
-    return (
-      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? false
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(isPublic(this.reflector, context));
+  }
+
+  protected override getTracker(req: Record<string, any>): Promise<string> {
+    const request = req as Request;
+    const keyId = requestContext(request).keyId;
+    return Promise.resolve(
+      keyId !== undefined ? `key:${keyId}` : `ip:${request.ip ?? 'unknown'}`,
     );
   }
 
-  protected override async getTracker(
-    req: Record<string, any>,
-  ): Promise<string> {
-    const keyed = req as KeyedRequest & Request;
-    return keyed.clientKeyId !== undefined
-      ? `key:${keyed.clientKeyId}`
-      : `ip:${keyed.ip ?? 'unknown'}`;
-  }
-
-  protected override async throwThrottlingException(
+  protected override throwThrottlingException(
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    throw new RateLimitExceededException(detail.timeToBlockExpire);
+    throw new ProxyError('rate_limit_exceeded', {
+      message: `Rate limit exceeded: retry in ${detail.timeToBlockExpire} s`,
+    });
   }
 }

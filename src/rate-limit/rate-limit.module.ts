@@ -1,7 +1,8 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
-import { rateLimitConfig, RateLimitConfig } from '../config/rate-limit.config';
+import type { Settings } from '../config/settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -14,15 +15,21 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [rateLimitConfig.KEY, MetricsService],
-      useFactory: (config: RateLimitConfig, metrics: MetricsService) => ({
-        throttlers: [
-          { name: 'default', limit: config.max, ttl: config.windowMs },
-        ],
-        storage: config.redisUrl
-          ? new RedisThrottlerStorage(config.redisUrl, metrics)
-          : undefined,
-      }),
+      inject: [ConfigService, MetricsService],
+      useFactory: (
+        settings: ConfigService<Settings, true>,
+        metrics: MetricsService,
+      ) => {
+        const config = settings.get('rateLimit', { infer: true });
+        return {
+          throttlers: [
+            { name: 'default', limit: config.max, ttl: config.windowMs },
+          ],
+          storage: config.redisUrl
+            ? new RedisThrottlerStorage(config.redisUrl, metrics)
+            : undefined,
+        };
+      },
     }),
   ],
   providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

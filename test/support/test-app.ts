@@ -1,32 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../src/app.factory';
+import { APP_OPTIONS, configureApp } from '../../src/app.factory';
+import { AppModule } from '../../src/app.module';
+import { parseSettings, Settings } from '../../src/config/settings';
 import { FakeCopilotApi, FakeOptions } from './fake-copilot-api';
-
-/** Every variable the app reads: cleared before each test app so none leaks in. */
-const APP_VARIABLES = [
-  'PROXY_PORT',
-  'HOST',
-  'COPILOT_TOKEN',
-  'GITHUB_TOKEN',
-  'COPILOT_API_BASE_URL',
-  'GITHUB_API_BASE_URL',
-  'GITHUB_BASE_URL',
-  'UPSTREAM_TIMEOUT_MS',
-  'UPSTREAM_IDLE_TIMEOUT_MS',
-  'SHUTDOWN_TIMEOUT_MS',
-  'PROXY_API_KEYS',
-  'PROXY_ALLOW_ANONYMOUS',
-  'RATE_LIMIT_MAX',
-  'RATE_LIMIT_WINDOW_MS',
-  'REDIS_URL',
-  'LOG_LEVEL',
-  'TRUST_PROXY',
-  'XDG_CONFIG_HOME',
-];
 
 export interface TestApp {
   app: INestApplication;
@@ -40,34 +22,38 @@ export function emptyConfigHome(): string {
 }
 
 /**
- * Builds the real application in this process with `env` as its whole environment
- * (beside PATH and the like), listening on a free loopback port.
+ * Settings as the app would read them from `env` alone: no process environment,
+ * no saved login token. Logging is silent unless `env` says otherwise.
  */
-export async function startApp(env: Record<string, string>): Promise<TestApp> {
-  const saved: Record<string, string | undefined> = {};
-  for (const name of APP_VARIABLES) {
-    saved[name] = process.env[name];
-    delete process.env[name];
-  }
-  Object.assign(
-    process.env,
-    { LOG_LEVEL: 'silent', XDG_CONFIG_HOME: emptyConfigHome() },
-    env,
+export function testSettings(env: Record<string, string>): Settings {
+  return parseSettings({ LOG_LEVEL: 'silent', ...env });
+}
+
+/**
+ * Builds the real application with `Test.createTestingModule` from `env`'s
+ * settings, listening on a free loopback port. `override` may swap providers
+ * (`overrideProvider`) before it compiles.
+ */
+export async function startApp(
+  env: Record<string, string>,
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
+): Promise<TestApp> {
+  const settings = testSettings(env);
+  let builder = Test.createTestingModule({
+    imports: [AppModule.forRoot(settings)],
+  });
+  if (override) builder = override(builder);
+  const moduleRef = await builder.compile();
+  const app = configureApp(
+    moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS),
+    settings,
   );
-  try {
-    const app = await createApp();
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    let closing: Promise<void> | undefined;
-    // Idempotent: a test may close the app itself (shutdown tests) before afterAll.
-    const close = () => (closing ??= app.close());
-    return { app, url: `http://127.0.0.1:${port}`, close };
-  } finally {
-    for (const name of APP_VARIABLES) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  }
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  // Idempotent: a test may close the app itself (shutdown tests) before afterAll.
+  const close = () => (closing ??= app.close());
+  return { app, url: `http://127.0.0.1:${port}`, close };
 }
 
 export interface ProxyFixture {

@@ -1,4 +1,4 @@
-import { CopilotTokenUnavailableError } from './copilot-token-unavailable.error';
+import { ProxyError } from '../../errors/proxy-error';
 import {
   ExchangingTokenProvider,
   TokenExchanger,
@@ -113,11 +113,9 @@ describe('ExchangingTokenProvider', () => {
   });
 
   it('retries a failing exchange with exponential backoff and fails fast meanwhile', async () => {
-    exchanger.failWith = new CopilotTokenUnavailableError(
-      'GitHub said no',
-      401,
-      'github_token_rejected',
-    );
+    exchanger.failWith = new ProxyError('github_token_rejected', {
+      message: 'GitHub said no',
+    });
     await expect(provider.getCredentials()).rejects.toMatchObject({
       status: 401,
       code: 'github_token_rejected',

@@ -7,7 +7,7 @@ import {
   CopilotCredentials,
   CopilotTokenProvider,
 } from './copilot-token.provider';
-import { CopilotTokenUnavailableError } from './copilot-token-unavailable.error';
+import { ProxyError } from '../../errors/proxy-error';
 import { ExchangedToken } from './github-token-exchange';
 
 export interface TokenExchanger {
@@ -43,7 +43,7 @@ export class ExchangingTokenProvider
   private current:
     (ExchangedToken & { apiBaseUrl: string; usableUntil: number }) | undefined;
   private inFlight: Promise<CopilotCredentials> | undefined;
-  private lastError: CopilotTokenUnavailableError | undefined;
+  private lastError: ProxyError | undefined;
   private failures = 0;
   private retryAt = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -102,8 +102,7 @@ export class ExchangingTokenProvider
         detail: `Copilot token valid until ${new Date(this.current.expiresAt).toISOString()}`,
       };
     }
-    if (this.lastError)
-      return { ready: false, detail: this.lastError.publicMessage };
+    if (this.lastError) return { ready: false, detail: this.lastError.message };
     return { ready: false, detail: 'waiting for the first Copilot token' };
   }
 
@@ -137,13 +136,9 @@ export class ExchangingTokenProvider
       return this.current;
     } catch (error) {
       const failure =
-        error instanceof CopilotTokenUnavailableError
+        error instanceof ProxyError
           ? error
-          : new CopilotTokenUnavailableError(
-              'The Copilot token exchange failed',
-              503,
-              'copilot_token_exchange_failed',
-            );
+          : new ProxyError('copilot_token_exchange_failed');
       this.lastError = failure;
       this.failures++;
       const delay = Math.min(
@@ -152,7 +147,7 @@ export class ExchangingTokenProvider
       );
       this.retryAt = Date.now() + delay;
       this.listener?.onExchange('failure');
-      this.logger.warn(`${failure.publicMessage}; retrying in ${delay} ms`);
+      this.logger.warn(`${failure.message}; retrying in ${delay} ms`);
       this.schedule(delay);
       throw failure;
     }

@@ -1,6 +1,6 @@
 import axios, { AxiosInstance } from 'axios';
 import { GITHUB_EDITOR_HEADERS } from '../copilot-headers';
-import { CopilotTokenUnavailableError } from './copilot-token-unavailable.error';
+import { ProxyError } from '../../errors/proxy-error';
 
 /** The parts of the token answer the proxy uses. */
 export interface ExchangedToken {
@@ -54,25 +54,17 @@ export class GithubTokenExchange {
       data = response.data;
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'network error';
-      throw new CopilotTokenUnavailableError(
-        `The Copilot token exchange with GitHub failed (${code})`,
-        503,
-        'copilot_token_exchange_failed',
-      );
+      throw new ProxyError('copilot_token_exchange_failed', {
+        message: `The Copilot token exchange with GitHub failed (${code})`,
+      });
     }
     if (status === 401) {
-      throw new CopilotTokenUnavailableError(
-        "GitHub rejected the proxy's GitHub token (401): log in again or set a valid GITHUB_TOKEN",
-        401,
-        'github_token_rejected',
-      );
+      throw new ProxyError('github_token_rejected');
     }
     if (status === 403 || status === 404) {
-      throw new CopilotTokenUnavailableError(
-        `GitHub refused a Copilot token for this account (${status}): is Copilot enabled, and is this an OAuth token from the device login rather than a personal access token?`,
-        401,
-        'copilot_not_available',
-      );
+      throw new ProxyError('copilot_not_available', {
+        message: `GitHub refused a Copilot token for this account (${status}): is Copilot enabled, and is this an OAuth token from the device login rather than a personal access token?`,
+      });
     }
     const answer = data as {
       token?: unknown;
@@ -85,11 +77,9 @@ export class GithubTokenExchange {
       typeof answer?.token !== 'string' ||
       typeof answer.expires_at !== 'number'
     ) {
-      throw new CopilotTokenUnavailableError(
-        `The Copilot token exchange with GitHub failed (HTTP ${status})`,
-        503,
-        'copilot_token_exchange_failed',
-      );
+      throw new ProxyError('copilot_token_exchange_failed', {
+        message: `The Copilot token exchange with GitHub failed (HTTP ${status})`,
+      });
     }
     const expiresAt = answer.expires_at * 1000;
     // A minute before expiry at the latest; halfway for tokens shorter than that.

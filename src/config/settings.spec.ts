@@ -1,11 +1,11 @@
-import { ConfigValidationError, validateEnv } from './validate-env';
+import { ConfigValidationError, parseSettings } from './settings';
 import { readAppConfig } from './app.config';
 import { readCopilotConfig } from './copilot.config';
 import { EnvReader } from './env-reader';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
-    validateEnv({ XDG_CONFIG_HOME: '/nonexistent-dir-for-tests', ...env });
+    parseSettings(env);
     return [];
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigValidationError);
@@ -13,11 +13,7 @@ const problemsOf = (env: Record<string, string>) => {
   }
 };
 
-describe('validateEnv', () => {
-  const saved = process.env.XDG_CONFIG_HOME;
-  beforeAll(() => (process.env.XDG_CONFIG_HOME = '/nonexistent-dir-for-tests'));
-  afterAll(() => (process.env.XDG_CONFIG_HOME = saved));
-
+describe('parseSettings', () => {
   it('accepts a static token with defaults', () => {
     expect(problemsOf({ COPILOT_TOKEN: 'tok' })).toEqual([]);
   });

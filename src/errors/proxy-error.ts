@@ -1,0 +1,117 @@
+/**
+ * Every failure the proxy answers itself, in one table: status, OpenAI error type,
+ * and the public message (safe for any client: never a token, a key or an upstream
+ * body). `metric` names the `copilot_proxy_upstream_failures_total` kind a failure
+ * counts as. Codes are the `error.code` clients see and the log line's `outcome`.
+ */
+export const PROXY_ERRORS = {
+  method_not_allowed: {
+    status: 405,
+    type: 'invalid_request_error',
+    message: 'This method is not allowed through this proxy',
+  },
+  invalid_request_target: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request target must be a path starting with /',
+  },
+  bad_request: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request is malformed',
+  },
+  unauthorized: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'Invalid API key',
+  },
+  rate_limit_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Rate limit exceeded',
+  },
+  github_token_rejected: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      "GitHub rejected the proxy's GitHub token (401): log in again or set a valid GITHUB_TOKEN",
+  },
+  copilot_not_available: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'GitHub refused a Copilot token for this account',
+  },
+  copilot_token_exchange_failed: {
+    status: 503,
+    type: 'authentication_error',
+    message: 'The Copilot token exchange with GitHub failed',
+  },
+  copilot_token_unavailable: {
+    status: 503,
+    type: 'authentication_error',
+    message: 'No Copilot token is available',
+  },
+  upstream_unreachable: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The Copilot API could not be reached',
+    metric: 'unreachable',
+  },
+  upstream_timeout: {
+    status: 504,
+    type: 'upstream_error',
+    message: 'The Copilot API did not answer in time',
+    metric: 'timeout',
+  },
+  client_closed: {
+    status: 499,
+    type: 'invalid_request_error',
+    message: 'The client closed the request',
+  },
+  internal_error: {
+    status: 500,
+    type: 'server_error',
+    message: 'Internal error in the proxy',
+  },
+} as const satisfies Record<
+  string,
+  { status: number; type: string; message: string; metric?: string }
+>;
+
+export type ProxyErrorCode = keyof typeof PROXY_ERRORS;
+
+export interface ProxyErrorOptions {
+  /** A more precise public message than the table's. */
+  message?: string;
+  /** Headers for the answer (`Retry-After`, `WWW-Authenticate`, `Allow`). */
+  headers?: Record<string, string>;
+  /** What went wrong, in words safe to log (no tokens, no bodies). */
+  detail?: string;
+}
+
+/** A failure the proxy answers with its own JSON error (see `PROXY_ERRORS`). */
+export class ProxyError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly headers: Record<string, string>;
+  readonly detail: string | undefined;
+
+  constructor(
+    readonly code: ProxyErrorCode,
+    options: ProxyErrorOptions = {},
+  ) {
+    const entry = PROXY_ERRORS[code];
+    super(options.message ?? entry.message);
+    this.name = 'ProxyError';
+    this.status = entry.status;
+    this.type = entry.type;
+    this.headers = options.headers ?? {};
+    this.detail = options.detail;
+  }
+
+  /** The failure kind counted in the upstream-failures metric, if any. */
+  get metric(): string | undefined {
+    const entry = PROXY_ERRORS[this.code];
+    return 'metric' in entry ? entry.metric : undefined;
+  }
+}

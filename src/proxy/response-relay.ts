@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { ServerResponse } from 'node:http';
+import type { Settings } from '../config/settings';
+import type { UpstreamResponse } from '../copilot/upstream-transport';
+import { MetricsService } from '../metrics/metrics.service';
+import type { RequestContext } from '../request-context/request-context';
+import { clientResponseHeaders, isEventStream } from './header-policy';
+import { PipeOutcome, StreamPipe } from './stream-pipe';
+
+const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
+  idle_timeout: (idleMs) =>
+    `upstream body idle for ${idleMs} ms: connection cut`,
+  upstream_reset: () => 'upstream reset mid-body: connection cut',
+};
+
+/**
+ * The last stage: the upstream's status and headers (less hop-by-hop) go to the
+ * client, then the body chunk by chunk through `StreamPipe`; an event stream's
+ * headers are flushed at once and marked `X-Accel-Buffering: no`.
+ */
+@Injectable()
+export class ResponseRelay {
+  private readonly idleTimeoutMs: number;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    config: ConfigService<Settings, true>,
+  ) {
+    this.idleTimeoutMs = config.get('copilot', {
+      infer: true,
+    }).upstreamIdleTimeoutMs;
+  }
+
+  relay(
+    context: RequestContext,
+    upstream: UpstreamResponse,
+    res: ServerResponse,
+  ): void {
+    const headers = clientResponseHeaders(upstream.rawHeaders);
+    const streaming = isEventStream(upstream.rawHeaders);
+    if (streaming) headers['X-Accel-Buffering'] = 'no';
+    res.writeHead(upstream.status, upstream.statusMessage, headers);
+    if (streaming) {
+      // An event stream's headers go out now, not with its first event.
+      res.flushHeaders();
+      this.metrics.activeStreams.inc();
+    }
+    context.upstreamStatus = upstream.status;
+    const idleMs = this.idleTimeoutMs;
+    new StreamPipe(upstream.body, res, idleMs, (outcome, bytes) => {
+      context.bytes = bytes;
+      context.outcome = outcome;
+      context.detail = CUT_DETAIL[outcome]?.(idleMs);
+      if (streaming) this.metrics.activeStreams.dec();
+      this.metrics.streamedBytes.inc({ route: context.route }, bytes);
+      if (CUT_DETAIL[outcome]) {
+        this.metrics.upstreamFailures.inc({ kind: outcome });
+      }
+    }).start();
+  }
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestTarget } from './request-target';
+
+/**
+ * Everything the proxy knows about one request, from the moment the server
+ * receives it to the log line written when it closes. Created by
+ * `ServerListeners` ahead of Express; every stage reads and adds to this one object.
+ */
+export class RequestContext {
+  readonly startedAt = performance.now();
+  /** The id of the matched client key (a digest prefix, never the key). */
+  keyId: string | undefined;
+  upstreamStatus: number | undefined;
+  /** Response body bytes relayed from the upstream. */
+  bytes: number | undefined;
+  /** How the request ended, when not plainly: an error code or a pipe outcome. */
+  outcome: string | undefined;
+  /** Why a request failed, in words safe to log (no tokens, no bodies). */
+  detail: string | undefined;
+  private abortController: AbortController | undefined;
+  private closedEarly = false;
+
+  constructor(
+    readonly id: string,
+    readonly method: string,
+    readonly target: RequestTarget,
+  ) {}
+
+  get route() {
+    return this.target.route;
+  }
+
+  /** Aborted when the client goes away before the answer has ended. */
+  get signal(): AbortSignal {
+    if (!this.abortController) {
+      this.abortController = new AbortController();
+      if (this.closedEarly) this.abortController.abort();
+    }
+    return this.abortController.signal;
+  }
+
+  clientClosed(): void {
+    this.closedEarly = true;
+    this.abortController?.abort();
+  }
+}
+
+const CONTEXT = Symbol('request-context');
+
+type WithContext = IncomingMessage & { [CONTEXT]?: RequestContext };
+
+export function bindRequestContext(
+  req: IncomingMessage,
+  context: RequestContext,
+): void {
+  (req as WithContext)[CONTEXT] = context;
+}
+
+/** The request's context; every request the server accepted has one. */
+export function requestContext(req: IncomingMessage): RequestContext {
+  const context = (req as WithContext)[CONTEXT];
+  if (!context) throw new Error('request context missing: no ServerListeners');
+  return context;
+}

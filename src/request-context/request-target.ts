@@ -1,0 +1,57 @@
+/**
+ * A request path reduced to a fixed family, so metric labels never carry ids,
+ * queries or anything a client chose.
+ */
+export type RouteClass =
+  | 'chat'
+  | 'responses'
+  | 'messages'
+  | 'models'
+  | 'embeddings'
+  | 'service'
+  | 'other';
+
+export interface RequestTarget {
+  /**
+   * What to send upstream: the request target byte for byte but for the `/v1`
+   * alias; undefined when it is not origin-form (`/…`) and cannot be proxied.
+   */
+  upstreamPath: string | undefined;
+  route: RouteClass;
+}
+
+/**
+ * OpenAI clients configured with a `/v1` base URL ask for `/v1/chat/completions`;
+ * the Copilot API serves these families without the prefix. Every other path, the
+ * Anthropic `/v1/messages` included, goes upstream as it is. A family matches only
+ * as a whole segment (`/v1/modelsX` is not `/v1/models`).
+ */
+const FAMILY =
+  /^(\/v1)?\/(chat\/completions|models|embeddings|responses)(?=[/?]|$)|^\/v1\/messages(?=[/?]|$)/;
+const SERVICE = /^\/(healthz|readyz|metrics)(?=[/?]|$)/;
+
+const ROUTE_BY_FAMILY: Record<string, RouteClass> = {
+  'chat/completions': 'chat',
+  models: 'models',
+  embeddings: 'embeddings',
+  responses: 'responses',
+};
+
+/** Where a request goes and how it is counted, decided once per request. */
+export function parseTarget(raw: string): RequestTarget {
+  if (raw.charCodeAt(0) !== 0x2f /* / */) {
+    return { upstreamPath: undefined, route: 'other' };
+  }
+  const match = FAMILY.exec(raw);
+  if (!match) {
+    return {
+      upstreamPath: raw,
+      route: SERVICE.test(raw) ? 'service' : 'other',
+    };
+  }
+  if (match[2] === undefined) return { upstreamPath: raw, route: 'messages' };
+  return {
+    upstreamPath: match[1] ? raw.slice(3) : raw,
+    route: ROUTE_BY_FAMILY[match[2]],
+  };
+}

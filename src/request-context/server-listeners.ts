@@ -1,0 +1,67 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { rawErrorResponse } from '../errors/error-writer';
+import { ProxyError } from '../errors/proxy-error';
+import { ShutdownService } from '../lifecycle/shutdown.service';
+import { RequestLogger } from '../logging/request-logger';
+import { MetricsService } from '../metrics/metrics.service';
+import { bindRequestContext, RequestContext } from './request-context';
+import { requestId } from './request-id';
+import { parseTarget } from './request-target';
+
+const CONNECT_REFUSAL = rawErrorResponse(
+  new ProxyError('method_not_allowed', {
+    message: 'CONNECT is not allowed through this proxy',
+  }),
+);
+
+/**
+ * The only raw listeners on the HTTP server, in one explicit order. Ahead of
+ * Express: the request's context (id, target, route), the echoed `X-Request-Id` and
+ * the drain's bookkeeping. When the response closes: abort the upstream if the
+ * client left early, then drain bookkeeping, the log line, the request metric. One
+ * `close` listener per request serves them all.
+ */
+@Injectable()
+export class ServerListeners implements OnApplicationBootstrap {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly shutdown: ShutdownService,
+    private readonly logger: RequestLogger,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    server.prependListener('request', this.onRequest);
+    // Node hands CONNECT to a separate event, outside Express: refuse it there.
+    server.on('connect', this.onConnect);
+  }
+
+  private readonly onRequest = (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void => {
+    const context = new RequestContext(
+      requestId(req),
+      req.method ?? '',
+      parseTarget(req.url ?? ''),
+    );
+    bindRequestContext(req, context);
+    res.setHeader('X-Request-Id', context.id);
+    this.shutdown.requestStarted(res);
+    res.once('close', () => {
+      if (!res.writableFinished) context.clientClosed();
+      this.shutdown.requestEnded(res);
+      this.logger.write(context, res);
+      this.metrics.observeRequest(context, res.statusCode);
+    });
+  };
+
+  private readonly onConnect = (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    socket.end(CONNECT_REFUSAL);
+  };
+}
