@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest } from './support/http-client';
 import { spawnApp } from './support/spawn-app';
@@ -13,18 +14,19 @@ describe('access control: client API keys', () => {
     COPILOT_API_BASE_URL: fake.url,
     PROXY_API_KEYS: `${KEY_1}, ${KEY_2}`,
   }));
+  const server = () => ctx.proxy.app.getHttpServer();
 
   it('refuses a request without a key: 401, WWW-Authenticate, OpenAI-style JSON, nothing forwarded', async () => {
     const before = ctx.fake.requests.length;
-    const res = await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
-      method: 'POST',
-      body: '{}',
-    });
+    const res = await request(server())
+      .post('/v1/chat/completions')
+      .set('Content-Type', 'application/json')
+      .send('{}');
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe(
       'Bearer realm="copilot-proxy"',
     );
-    expect(JSON.parse(res.body.toString())).toEqual({
+    expect(res.body).toEqual({
       error: {
         message:
           'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"',
@@ -37,40 +39,32 @@ describe('access control: client API keys', () => {
 
   it('refuses a wrong key, and a key that is only a prefix of a real one', async () => {
     for (const key of ['wrong-key', KEY_1.slice(0, 10), `${KEY_1}x`]) {
-      const res = await rawRequest(ctx.proxy.url + '/models', {
-        headers: { authorization: `Bearer ${key}` },
-      });
+      const res = await request(server())
+        .get('/models')
+        .set('Authorization', `Bearer ${key}`);
       expect(res.status).toBe(401);
-      expect(JSON.parse(res.body.toString()).error.message).toBe(
-        'Invalid API key',
-      );
-      expect(res.body.toString()).not.toContain(key);
+      expect(res.body.error.message).toBe('Invalid API key');
+      expect(res.text).not.toContain(key);
     }
   });
 
   it('accepts a key as Authorization: Bearer (OpenAI style) and as x-api-key (Anthropic style)', async () => {
-    expect(
-      (
-        await rawRequest(ctx.proxy.url + '/models', {
-          headers: { authorization: `Bearer ${KEY_1}` },
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await rawRequest(ctx.proxy.url + '/v1/messages', {
-          method: 'POST',
-          headers: { 'x-api-key': KEY_2 },
-          body: '{}',
-        })
-      ).status,
-    ).toBe(200);
+    const bearer = await request(server())
+      .get('/models')
+      .set('Authorization', `Bearer ${KEY_1}`);
+    expect(bearer.status).toBe(200);
+    const apiKey = await request(server())
+      .post('/v1/messages')
+      .set('x-api-key', KEY_2)
+      .set('Content-Type', 'application/json')
+      .send('{}');
+    expect(apiKey.status).toBe(200);
   });
 
   it('never forwards the client key upstream', async () => {
-    await rawRequest(ctx.proxy.url + '/_test/echo', {
-      headers: { authorization: `Bearer ${KEY_1}`, 'x-api-key': KEY_2 },
-    });
+    await request(server())
+      .get('/_test/echo')
+      .set({ authorization: `Bearer ${KEY_1}`, 'x-api-key': KEY_2 });
     const seen = ctx.fake.requests.at(-1)!;
     expect(seen.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(seen.headers['x-api-key']).toBeUndefined();
@@ -78,9 +72,9 @@ describe('access control: client API keys', () => {
   });
 
   it('leaves probes and metrics open', async () => {
-    expect((await rawRequest(ctx.proxy.url + '/healthz')).status).toBe(200);
-    expect((await rawRequest(ctx.proxy.url + '/readyz')).status).toBe(200);
-    expect((await rawRequest(ctx.proxy.url + '/metrics')).status).toBe(200);
+    expect((await request(server()).get('/healthz')).status).toBe(200);
+    expect((await request(server()).get('/readyz')).status).toBe(200);
+    expect((await request(server()).get('/metrics')).status).toBe(200);
   });
 });
 

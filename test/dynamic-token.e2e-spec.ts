@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import request from 'supertest';
 import { FakeCopilotApi } from './support/fake-copilot-api';
-import { rawRequest, waitFor } from './support/http-client';
+import { waitFor } from './support/http-client';
 import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
 
 const GITHUB_TOKEN = 'gho_testGithubOauthToken';
@@ -31,7 +32,7 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
     });
 
     it('exchanges the GitHub token with the editor headers and routes to endpoints.api', async () => {
-      const res = await rawRequest(proxy.url + '/v1/models');
+      const res = await request(proxy.app.getHttpServer()).get('/v1/models');
       expect(res.status).toBe(200);
       const exchange = github.requests.find(
         (r) => r.url === '/copilot_internal/v2/token',
@@ -50,9 +51,9 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
     });
 
     it('is ready once the token is held', async () => {
-      const ready = await rawRequest(proxy.url + '/readyz');
+      const ready = await request(proxy.app.getHttpServer()).get('/readyz');
       expect(ready.status).toBe(200);
-      expect(ready.body.toString()).not.toContain('tid=');
+      expect(ready.text).not.toContain('tid=');
     });
   });
 
@@ -79,12 +80,16 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
       // 25 just before that moment and 25 just after.
       await waitFor(() => ctx.fake.tokenExchanges >= 1);
       const before = ctx.fake.tokenExchanges;
-      const request = () => rawRequest(ctx.proxy.url + '/models');
-      const early = Array.from({ length: 25 }, request);
+      // superagent sends on `then`: start each request now, not at Promise.all.
+      const get = () =>
+        request(ctx.proxy.app.getHttpServer())
+          .get('/models')
+          .then((res) => res);
+      const early = Array.from({ length: 25 }, get);
       await new Promise((r) => setTimeout(r, 850));
-      const around = Array.from({ length: 25 }, request);
+      const around = Array.from({ length: 25 }, get);
       await new Promise((r) => setTimeout(r, 250));
-      const late = Array.from({ length: 25 }, request);
+      const late = Array.from({ length: 25 }, get);
       const results = await Promise.all([...early, ...around, ...late]);
       expect(results.every((r) => r.status === 200)).toBe(true);
       expect(ctx.fake.tokenExchanges - before).toBe(1);
@@ -109,14 +114,15 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
       const before = ctx.fake.tokenExchanges;
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          rawRequest(ctx.proxy.url + '/chat/completions', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
-              model: 'gpt-4o',
-              messages: [{ role: 'user', content: `request ${i}` }],
-            }),
-          }),
+          request(ctx.proxy.app.getHttpServer())
+            .post('/chat/completions')
+            .set('Content-Type', 'application/json')
+            .send(
+              JSON.stringify({
+                model: 'gpt-4o',
+                messages: [{ role: 'user', content: `request ${i}` }],
+              }),
+            ),
         ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -136,14 +142,16 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
     it('passes the 401 through when the body was too large to keep for a retry', async () => {
       ctx.fake.revokeCopilotTokens();
       const big = randomBytes(5 * 1024 * 1024);
-      const res = await rawRequest(ctx.proxy.url + '/_test/echo', {
-        method: 'POST',
-        body: big,
-      });
+      // A Buffer goes out as is, with no Content-Type added.
+      const res = await request(ctx.proxy.app.getHttpServer())
+        .post('/_test/echo')
+        .send(big);
       expect(res.status).toBe(401);
-      expect(res.body.toString()).toBe('unauthorized: token expired');
+      expect(res.text).toBe('unauthorized: token expired');
       // The proxy itself recovers on the next request.
-      expect((await rawRequest(ctx.proxy.url + '/models')).status).toBe(200);
+      expect(
+        (await request(ctx.proxy.app.getHttpServer()).get('/models')).status,
+      ).toBe(200);
     });
   });
 
@@ -160,21 +168,19 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
     );
 
     it('answers clients 401 with a clear JSON error, never the token, and is not ready', async () => {
-      const res = await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
-        method: 'POST',
-        body: '{}',
-      });
+      const server = ctx.proxy.app.getHttpServer();
+      const res = await request(server)
+        .post('/v1/chat/completions')
+        .set('Content-Type', 'application/json')
+        .send('{}');
       expect(res.status).toBe(401);
-      const body = JSON.parse(res.body.toString());
-      expect(body.error.code).toBe('github_token_rejected');
-      expect(body.error.type).toBe('authentication_error');
-      expect(res.body.toString()).not.toContain('gho_revokedToken');
-      const ready = await rawRequest(ctx.proxy.url + '/readyz');
+      expect(res.body.error.code).toBe('github_token_rejected');
+      expect(res.body.error.type).toBe('authentication_error');
+      expect(res.text).not.toContain('gho_revokedToken');
+      const ready = await request(server).get('/readyz');
       expect(ready.status).toBe(503);
-      expect(JSON.parse(ready.body.toString()).error.copilot_token.status).toBe(
-        'down',
-      );
-      expect(ready.body.toString()).not.toContain('gho_revokedToken');
+      expect(ready.body.error.copilot_token.status).toBe('down');
+      expect(ready.text).not.toContain('gho_revokedToken');
       // Nothing reached the Copilot API.
       expect(ctx.fake.requests.some((r) => r.url.startsWith('/v1/chat'))).toBe(
         false,
@@ -191,12 +197,11 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
         COPILOT_API_BASE_URL: url,
       });
       try {
-        const res = await rawRequest(down.url + '/models');
+        const res = await request(down.app.getHttpServer()).get('/models');
         expect(res.status).toBe(503);
-        expect(JSON.parse(res.body.toString()).error.code).toBe(
-          'copilot_token_exchange_failed',
-        );
-        expect(res.headers['retry-after']).toBeUndefined();
+        expect(res.body.error.code).toBe('copilot_token_exchange_failed');
+        // The retry time is known (the backoff): clients are told it.
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       } finally {
         await down.close();
       }

@@ -1,5 +1,6 @@
+import request from 'supertest';
 import { FakeCopilotApi } from './support/fake-copilot-api';
-import { rawRequest, readSse } from './support/http-client';
+import { readSse } from './support/http-client';
 import { startApp, useFakeAndProxy } from './support/test-app';
 
 const GITHUB_TOKEN = 'gho_metricsTestToken';
@@ -24,37 +25,35 @@ describe('Prometheus metrics', () => {
     }),
     { githubTokens: [GITHUB_TOKEN] },
   );
-  const scrape = async () =>
-    (await rawRequest(ctx.proxy.url + '/metrics')).body.toString();
+  const server = () => ctx.proxy.app.getHttpServer();
+  const scrape = async () => (await request(server()).get('/metrics')).text;
 
   it('serves the Prometheus text format with process metrics', async () => {
-    const res = await rawRequest(ctx.proxy.url + '/metrics');
+    const res = await request(server()).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(
       /^text\/plain; version=0\.0\.4/,
     );
-    const text = res.body.toString();
+    const text = res.text;
     expect(text).toContain('# TYPE copilot_proxy_requests_total counter');
     expect(text).toContain('process_resident_memory_bytes');
   });
 
   it('counts requests by method, route class and status', async () => {
     const auth = { authorization: `Bearer ${KEY}` };
-    await rawRequest(ctx.proxy.url + '/v1/models', { headers: auth });
-    await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
-      method: 'POST',
-      headers: auth,
-      body: '{"model":"gpt-4o"}',
-    });
-    await rawRequest(ctx.proxy.url + '/v1/embeddings', {
-      method: 'POST',
-      headers: auth,
-      body: '{"input":"x"}',
-    });
-    await rawRequest(ctx.proxy.url + '/models/gpt-4o-2024-11-20/policy', {
-      headers: auth,
-    });
-    await rawRequest(ctx.proxy.url + '/models'); // no key: 401
+    await request(server()).get('/v1/models').set(auth);
+    await request(server())
+      .post('/v1/chat/completions')
+      .set(auth)
+      .set('Content-Type', 'application/json')
+      .send('{"model":"gpt-4o"}');
+    await request(server())
+      .post('/v1/embeddings')
+      .set(auth)
+      .set('Content-Type', 'application/json')
+      .send('{"input":"x"}');
+    await request(server()).get('/models/gpt-4o-2024-11-20/policy').set(auth);
+    await request(server()).get('/models'); // no key: 401
     const text = await scrape();
     expect(
       sample(
@@ -143,8 +142,9 @@ describe('Prometheus metrics: token exchange failures', () => {
       COPILOT_API_BASE_URL: fake.url,
     });
     try {
-      await rawRequest(proxy.url + '/models');
-      const text = (await rawRequest(proxy.url + '/metrics')).body.toString();
+      await request(proxy.app.getHttpServer()).get('/models');
+      const text = (await request(proxy.app.getHttpServer()).get('/metrics'))
+        .text;
       expect(
         sample(text, 'copilot_proxy_token_exchanges_total{outcome="failure"}'),
       ).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import request from 'supertest';
 
 import { rawRequest } from './support/http-client';
 import { useFakeAndProxy } from './support/test-app';
@@ -11,19 +12,37 @@ describe('proxy forwarding (requests and responses)', () => {
     COPILOT_API_BASE_URL: fake.url,
   }));
 
-  const echo = async (
+  interface Echo {
+    method: string;
+    url: string;
+    rawHeaders: string[];
+    bodyLength: number;
+    bodySha256: string;
+  }
+  const server = () => ctx.proxy.app.getHttpServer();
+  /**
+   * What the fake received for a GET of `/_test/echo` with `headers`. superagent's
+   * default `Accept-Encoding` is unset, so the proxy gets only what the test gives.
+   */
+  const echo = async (headers: Record<string, string> = {}) => {
+    const res = await request(server())
+      .get('/_test/echo')
+      .unset('Accept-Encoding')
+      .set(headers);
+    expect(res.status).toBe(200);
+    return res.body as Echo;
+  };
+  /**
+   * The same over a raw socket, for requests superagent would alter: raw header
+   * case, Host and Connection, no Content-Type, byte-exact targets, big bodies.
+   */
+  const rawEcho = async (
     path: string,
     init: Parameters<typeof rawRequest>[1] = {},
   ) => {
     const res = await rawRequest(ctx.proxy.url + path, init);
     expect(res.status).toBe(200);
-    return JSON.parse(res.body.toString()) as {
-      method: string;
-      url: string;
-      rawHeaders: string[];
-      bodyLength: number;
-      bodySha256: string;
-    };
+    return JSON.parse(res.body.toString()) as Echo;
   };
   const headerMap = (raw: string[]) => {
     const map = new Map<string, string[]>();
@@ -35,11 +54,9 @@ describe('proxy forwarding (requests and responses)', () => {
   };
 
   it('injects the Copilot token and removes the client credentials', async () => {
-    const seen = await echo('/_test/echo', {
-      headers: {
-        authorization: 'Bearer client-secret-key',
-        'x-api-key': 'anthropic-style-key',
-      },
+    const seen = await echo({
+      authorization: 'Bearer client-secret-key',
+      'x-api-key': 'anthropic-style-key',
     });
     const headers = headerMap(seen.rawHeaders);
     expect(headers.get('authorization')).toEqual([`Bearer ${TOKEN}`]);
@@ -48,7 +65,7 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('drops hop-by-hop headers, keeps end-to-end ones, and sets the upstream Host', async () => {
-    const seen = await echo('/_test/echo', {
+    const seen = await rawEcho('/_test/echo', {
       headers: {
         connection: 'keep-alive, X-Private-Hop',
         'x-private-hop': 'secret-hop',
@@ -80,12 +97,12 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('keeps TE: trailers, the one end-to-end use of TE', async () => {
-    const seen = await echo('/_test/echo', { headers: { te: 'trailers' } });
+    const seen = await echo({ te: 'trailers' });
     expect(headerMap(seen.rawHeaders).get('te')).toEqual(['trailers']);
   });
 
   it('adds the Copilot integration headers only when the client did not send them', async () => {
-    const added = headerMap((await echo('/_test/echo')).rawHeaders);
+    const added = headerMap((await echo()).rawHeaders);
     expect(added.get('editor-version')).toEqual(['vscode/1.104.3']);
     expect(added.get('editor-plugin-version')).toEqual(['copilot-chat/0.26.7']);
     expect(added.get('copilot-integration-id')).toEqual(['vscode-chat']);
@@ -96,11 +113,9 @@ describe('proxy forwarding (requests and responses)', () => {
 
     const kept = headerMap(
       (
-        await echo('/_test/echo', {
-          headers: {
-            'editor-version': 'Neovim/0.10.0',
-            'user-agent': 'my-agent/1.0',
-          },
+        await echo({
+          'editor-version': 'Neovim/0.10.0',
+          'user-agent': 'my-agent/1.0',
         })
       ).rawHeaders,
     );
@@ -109,7 +124,7 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('adds no Content-Type, Accept or Accept-Encoding the client did not send', async () => {
-    const seen = await echo('/_test/echo', {
+    const seen = await rawEcho('/_test/echo', {
       method: 'POST',
       body: 'raw bytes',
     });
@@ -121,9 +136,7 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('forwards the request id upstream', async () => {
-    const seen = await echo('/_test/echo', {
-      headers: { 'x-request-id': 'trace-abc-123' },
-    });
+    const seen = await echo({ 'x-request-id': 'trace-abc-123' });
     expect(headerMap(seen.rawHeaders).get('x-request-id')).toEqual([
       'trace-abc-123',
     ]);
@@ -133,7 +146,7 @@ describe('proxy forwarding (requests and responses)', () => {
     const target =
       '/_test/echo/a%2Fb/./c/../d;p=1?x=1&y=%20z&y=2&empty=&plus=a+b&enc=%E2%9C%93&odd=%zz&q=/?%23';
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
-      const seen = await echo(target, {
+      const seen = await rawEcho(target, {
         method,
         body: method === 'GET' ? undefined : '{}',
       });
@@ -152,16 +165,16 @@ describe('proxy forwarding (requests and responses)', () => {
     ['/v1/other', '/v1/other'],
     ['/chat/completions', '/chat/completions'],
   ])('maps %s to %s upstream', async (path, expected) => {
-    await rawRequest(ctx.proxy.url + path, {
-      method: 'POST',
-      body: '{"model":"gpt-4o","input":"x"}',
-    });
+    await request(server())
+      .post(path)
+      .set('Content-Type', 'application/json')
+      .send('{"model":"gpt-4o","input":"x"}');
     expect(ctx.fake.requests.at(-1)!.url).toBe(expected);
   });
 
   it('pipes a 12 MiB body upstream byte-identical', async () => {
     const body = randomBytes(12 * 1024 * 1024);
-    const seen = await echo('/_test/echo', {
+    const seen = await rawEcho('/_test/echo', {
       method: 'POST',
       headers: {
         'content-type': 'application/octet-stream',
@@ -178,11 +191,11 @@ describe('proxy forwarding (requests and responses)', () => {
   it('never re-serialises JSON: duplicate keys and spacing arrive as sent', async () => {
     const body =
       '{"model":"gpt-4o",  "model":"gpt-4.1","messages":[{"role":"user","content":"h\\u00e9"}] , "n":1.0}';
-    await rawRequest(ctx.proxy.url + '/_test/echo', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
+    // A string body goes out as given: superagent serialises only objects.
+    await request(server())
+      .post('/_test/echo')
+      .set('Content-Type', 'application/json')
+      .send(body);
     expect(ctx.fake.requests.at(-1)!.body.toString('utf8')).toBe(body);
   });
 
@@ -207,28 +220,28 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('passes upstream errors through verbatim: status, headers and body', async () => {
-    const json = await rawRequest(ctx.proxy.url + '/_test/status/429', {
-      method: 'POST',
-      body: '{}',
-    });
+    const json = await request(server())
+      .post('/_test/status/429')
+      .set('Content-Type', 'application/json')
+      .send('{}');
     expect(json.status).toBe(429);
     expect(json.headers['retry-after']).toBe('7');
-    expect(json.body.toString()).toBe(
+    expect(json.text).toBe(
       '{"error":{"message":"fake failure 429","code":"fake_code"}}',
     );
 
-    const text = await rawRequest(ctx.proxy.url + '/_test/status/503?text');
+    const text = await request(server()).get('/_test/status/503?text');
     expect(text.status).toBe(503);
     expect(text.headers['content-type']).toBe('text/plain');
-    expect(text.body.toString()).toBe('plain failure 503');
+    expect(text.text).toBe('plain failure 503');
   });
 
   it('passes a 401 from the upstream through in static mode', async () => {
     ctx.fake.copilotTokens.delete(TOKEN);
     try {
-      const res = await rawRequest(ctx.proxy.url + '/models');
+      const res = await request(server()).get('/models');
       expect(res.status).toBe(401);
-      expect(res.body.toString()).toBe('unauthorized: token expired');
+      expect(res.text).toBe('unauthorized: token expired');
     } finally {
       ctx.fake.copilotTokens.add(TOKEN);
     }
@@ -259,36 +272,24 @@ describe('proxy forwarding (requests and responses)', () => {
 
   it('answers /healthz itself and never forwards it', async () => {
     const before = ctx.fake.requests.length;
-    const res = await rawRequest(ctx.proxy.url + '/healthz');
+    const res = await request(server()).get('/healthz');
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body.toString()).status).toBe('ok');
+    expect(res.body.status).toBe('ok');
     expect(ctx.fake.requests.length).toBe(before);
   });
 
   it('serves the real endpoints: models, embeddings, Anthropic messages', async () => {
-    const models = await rawRequest(ctx.proxy.url + '/v1/models');
-    expect(JSON.parse(models.body.toString()).data[0].id).toBe('gpt-4o');
-    const embeddings = await rawRequest(ctx.proxy.url + '/v1/embeddings', {
-      method: 'POST',
-      body: JSON.stringify({
-        input: ['a', 'b'],
-        model: 'text-embedding-3-small',
-      }),
-    });
-    expect(JSON.parse(embeddings.body.toString()).data).toHaveLength(2);
-    const messages = await rawRequest(ctx.proxy.url + '/v1/messages', {
-      method: 'POST',
-      headers: {
-        'x-api-key': 'sk-ant-client',
-        'anthropic-version': '2023-06-01',
-      },
-      body: JSON.stringify({
-        model: 'claude-sonnet-4',
-        max_tokens: 10,
-        messages: [],
-      }),
-    });
+    const models = await request(server()).get('/v1/models');
+    expect(models.body.data[0].id).toBe('gpt-4o');
+    const embeddings = await request(server())
+      .post('/v1/embeddings')
+      .send({ input: ['a', 'b'], model: 'text-embedding-3-small' });
+    expect(embeddings.body.data).toHaveLength(2);
+    const messages = await request(server())
+      .post('/v1/messages')
+      .set({ 'x-api-key': 'sk-ant-client', 'anthropic-version': '2023-06-01' })
+      .send({ model: 'claude-sonnet-4', max_tokens: 10, messages: [] });
     expect(messages.status).toBe(200);
-    expect(JSON.parse(messages.body.toString()).type).toBe('message');
+    expect(messages.body.type).toBe('message');
   });
 });

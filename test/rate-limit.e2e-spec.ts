@@ -1,15 +1,18 @@
+import request from 'supertest';
 import { FakeCopilotApi } from './support/fake-copilot-api';
-import { rawRequest, RawResponse } from './support/http-client';
 import { RedisServer } from './support/redis-server';
 import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 const KEY_1 = 'rate-key-one';
 const KEY_2 = 'rate-key-two';
-const asKey = (key: string) => ({
-  headers: { authorization: `Bearer ${key}` },
-});
-const statuses = (responses: RawResponse[]) => responses.map((r) => r.status);
+/** `GET /models` on `app` with `key` as a Bearer token. */
+const modelsAs = (app: TestApp, key: string) =>
+  request(app.app.getHttpServer())
+    .get('/models')
+    .set('Authorization', `Bearer ${key}`);
+const statuses = (responses: { status: number }[]) =>
+  responses.map((r) => r.status);
 
 describe('rate limits per key (in memory)', () => {
   const ctx = useFakeAndProxy((fake) => ({
@@ -21,7 +24,7 @@ describe('rate limits per key (in memory)', () => {
   }));
 
   it('limits one key with 429, Retry-After and X-RateLimit headers while the other key is served', async () => {
-    const first = await rawRequest(ctx.proxy.url + '/models', asKey(KEY_1));
+    const first = await modelsAs(ctx.proxy, KEY_1);
     expect(first.status).toBe(200);
     expect(first.headers['x-ratelimit-limit']).toBe('3');
     expect(first.headers['x-ratelimit-remaining']).toBe('2');
@@ -29,37 +32,38 @@ describe('rate limits per key (in memory)', () => {
     expect(Number(first.headers['x-ratelimit-reset'])).toBeLessThanOrEqual(60);
 
     const more = [
-      await rawRequest(ctx.proxy.url + '/models', asKey(KEY_1)),
-      await rawRequest(ctx.proxy.url + '/models', asKey(KEY_1)),
+      await modelsAs(ctx.proxy, KEY_1),
+      await modelsAs(ctx.proxy, KEY_1),
     ];
     expect(statuses(more)).toEqual([200, 200]);
     expect(more[1].headers['x-ratelimit-remaining']).toBe('0');
 
     const before = ctx.fake.requests.length;
-    const limited = await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
-      method: 'POST',
-      body: '{}',
-      ...asKey(KEY_1),
-    });
+    const limited = await request(ctx.proxy.app.getHttpServer())
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${KEY_1}`)
+      .set('Content-Type', 'application/json')
+      .send('{}');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(JSON.parse(limited.body.toString()).error).toMatchObject({
+    expect(limited.body.error).toMatchObject({
       type: 'rate_limit_error',
       code: 'rate_limit_exceeded',
     });
     expect(ctx.fake.requests.length).toBe(before);
 
-    const other = await rawRequest(ctx.proxy.url + '/models', asKey(KEY_2));
+    const other = await modelsAs(ctx.proxy, KEY_2);
     expect(other.status).toBe(200);
     expect(other.headers['x-ratelimit-remaining']).toBe('2');
   });
 
   it('never limits the probes or metrics', async () => {
+    const server = ctx.proxy.app.getHttpServer();
     for (let i = 0; i < 10; i++) {
-      expect((await rawRequest(ctx.proxy.url + '/healthz')).status).toBe(200);
-      expect((await rawRequest(ctx.proxy.url + '/readyz')).status).toBe(200);
+      expect((await request(server).get('/healthz')).status).toBe(200);
+      expect((await request(server).get('/readyz')).status).toBe(200);
     }
-    expect((await rawRequest(ctx.proxy.url + '/metrics')).status).toBe(200);
+    expect((await request(server).get('/metrics')).status).toBe(200);
   });
 });
 
@@ -71,11 +75,14 @@ describe('rate limits per client IP when anonymous', () => {
   }));
 
   it('counts by IP and ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
-    const spoof = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+    const spoof = (ip: string) =>
+      request(ctx.proxy.app.getHttpServer())
+        .get('/models')
+        .set('X-Forwarded-For', ip);
     const results = [
-      await rawRequest(ctx.proxy.url + '/models', spoof('10.0.0.1')),
-      await rawRequest(ctx.proxy.url + '/models', spoof('10.0.0.2')),
-      await rawRequest(ctx.proxy.url + '/models', spoof('10.0.0.3')),
+      await spoof('10.0.0.1'),
+      await spoof('10.0.0.2'),
+      await spoof('10.0.0.3'),
     ];
     expect(statuses(results)).toEqual([200, 200, 429]);
   });
@@ -112,27 +119,24 @@ describe('rate limits shared through Redis', () => {
 
   it('two instances enforce one limit for a key', async () => {
     const results = [
-      await rawRequest(a.url + '/models', asKey(KEY_1)),
-      await rawRequest(b.url + '/models', asKey(KEY_1)),
-      await rawRequest(a.url + '/models', asKey(KEY_1)),
-      await rawRequest(b.url + '/models', asKey(KEY_1)),
-      await rawRequest(a.url + '/models', asKey(KEY_1)),
-      await rawRequest(b.url + '/models', asKey(KEY_1)),
+      await modelsAs(a, KEY_1),
+      await modelsAs(b, KEY_1),
+      await modelsAs(a, KEY_1),
+      await modelsAs(b, KEY_1),
+      await modelsAs(a, KEY_1),
+      await modelsAs(b, KEY_1),
     ];
     expect(statuses(results)).toEqual([200, 200, 200, 200, 429, 429]);
     expect(results[3].headers['x-ratelimit-remaining']).toBe('0');
-    expect((await rawRequest(b.url + '/models', asKey(KEY_2))).status).toBe(
-      200,
-    );
+    expect((await modelsAs(b, KEY_2)).status).toBe(200);
   });
 
   it('keeps serving while Redis is down (fail open, counted) and enforces again once it is back', async () => {
     await redis.stop();
     const during = [];
-    for (let i = 0; i < 8; i++)
-      during.push(await rawRequest(a.url + '/models', asKey(KEY_2)));
+    for (let i = 0; i < 8; i++) during.push(await modelsAs(a, KEY_2));
     expect(statuses(during)).toEqual(Array(8).fill(200));
-    const metrics = (await rawRequest(a.url + '/metrics')).body.toString();
+    const metrics = (await request(a.app.getHttpServer()).get('/metrics')).text;
     const failures =
       /^copilot_proxy_rate_limit_storage_failures_total (\d+)/m.exec(metrics);
     expect(Number(failures?.[1])).toBeGreaterThanOrEqual(8);
@@ -142,8 +146,7 @@ describe('rate limits shared through Redis', () => {
     const deadline = Date.now() + 8000;
     let limited = false;
     while (!limited && Date.now() < deadline) {
-      limited =
-        (await rawRequest(a.url + '/models', asKey(KEY_2))).status === 429;
+      limited = (await modelsAs(a, KEY_2)).status === 429;
       if (!limited) await new Promise((r) => setTimeout(r, 50));
     }
     expect(limited).toBe(true);

@@ -1,6 +1,7 @@
+import request from 'supertest';
 import { HealthController } from '../src/health/health.controller';
 import { ShutdownService } from '../src/lifecycle/shutdown.service';
-import { rawRequest, readSse, waitFor } from './support/http-client';
+import { readSse, waitFor } from './support/http-client';
 import { useFakeAndProxy } from './support/test-app';
 
 describe('readiness and liveness', () => {
@@ -11,15 +12,16 @@ describe('readiness and liveness', () => {
   }));
 
   it('is live and ready with a token', async () => {
-    const live = await rawRequest(ctx.proxy.url + '/healthz');
+    const server = ctx.proxy.app.getHttpServer();
+    const live = await request(server).get('/healthz');
     expect(live.status).toBe(200);
-    const ready = await rawRequest(ctx.proxy.url + '/readyz');
+    const ready = await request(server).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.body.toString())).toMatchObject({
+    expect(ready.body).toMatchObject({
       status: 'ok',
       info: { copilot_token: { status: 'up' }, shutdown: { status: 'up' } },
     });
-    expect(ready.body.toString()).not.toContain('test-copilot-token');
+    expect(ready.text).not.toContain('test-copilot-token');
   });
 
   it('turns not ready the moment shutdown begins, while a stream still drains to its end', async () => {

@@ -2,27 +2,35 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { isPublic } from '../common/public.decorator';
 import type { Settings } from '../config/settings';
 import { ProxyError } from '../errors/proxy-error';
 import { requestContext } from '../request-context/request-context';
+import { FailedKeyLimiter } from './failed-key-limiter';
 
 const digest = (value: string): Buffer =>
   createHash('sha256').update(value).digest();
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="copilot-proxy"' };
 
+/** Refused attempts per address and minute when no rate limit is configured. */
+const DEFAULT_FAILED_ATTEMPTS = 20;
+
 /**
  * With `PROXY_API_KEYS` set, every proxied request must carry one of the keys, as
  * `Authorization: Bearer <key>` (OpenAI SDKs) or `x-api-key: <key>` (Anthropic SDKs).
  * Keys are compared as SHA-256 digests with `timingSafeEqual`, every key every time,
  * so neither a key's content nor its length leaks through timing. The matched key's
- * id (a digest prefix, never the key) goes into the request context.
+ * id (a digest prefix, never the key) goes into the request context. Refused
+ * attempts count per client address (`RATE_LIMIT_MAX` per window, else 20 a
+ * minute); past that the address gets 429 until its window ends.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly keys: Array<{ digest: Buffer; id: string }>;
+  private readonly failures: FailedKeyLimiter;
 
   constructor(
     private readonly reflector: Reflector,
@@ -32,14 +40,28 @@ export class ApiKeyGuard implements CanActivate {
       const hashed = digest(key);
       return { digest: hashed, id: hashed.subarray(0, 6).toString('hex') };
     });
+    const limits = config.get('rateLimit', { infer: true });
+    this.failures =
+      limits.max > 0
+        ? new FailedKeyLimiter(limits.max, limits.windowMs)
+        : new FailedKeyLimiter(DEFAULT_FAILED_ATTEMPTS, 60_000);
   }
 
   canActivate(context: ExecutionContext): boolean {
     if (this.keys.length === 0 || isPublic(this.reflector, context))
       return true;
-    const req = context.switchToHttp().getRequest<IncomingMessage>();
+    const req = context.switchToHttp().getRequest<Request>();
+    const address = req.ip ?? 'unknown';
+    const blockedFor = this.failures.blockedFor(address);
+    if (blockedFor > 0) {
+      throw new ProxyError('rate_limit_exceeded', {
+        message: `Too many requests with a wrong API key: retry in ${blockedFor} s`,
+        headers: { 'retry-after': String(blockedFor) },
+      });
+    }
     const presented = presentedKey(req);
     if (presented === undefined) {
+      this.failures.recordFailure(address);
       throw new ProxyError('unauthorized', {
         message:
           'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"',
@@ -52,6 +74,7 @@ export class ApiKeyGuard implements CanActivate {
       if (timingSafeEqual(offered, key.digest)) match = key.id;
     }
     if (match === undefined) {
+      this.failures.recordFailure(address);
       throw new ProxyError('unauthorized', { headers: CHALLENGE });
     }
     requestContext(req).keyId = match;

@@ -23,6 +23,8 @@ export function readCopilotConfig(env: EnvReader, savedGithubToken?: string) {
     githubBaseUrl: env.url('GITHUB_BASE_URL', 'https://github.com')!,
     upstreamTimeoutMs: env.integer('UPSTREAM_TIMEOUT_MS', 300_000, 1),
     upstreamIdleTimeoutMs: env.integer('UPSTREAM_IDLE_TIMEOUT_MS', 300_000, 1),
+    /** Request-body bytes all requests together may keep for a retry. */
+    replayMaxBytes: env.integer('REPLAY_MAX_BYTES', 64 * 1024 * 1024),
   };
 }
 export type CopilotConfig = ReturnType<typeof readCopilotConfig>;

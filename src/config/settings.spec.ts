@@ -87,4 +87,19 @@ describe('config readers', () => {
     });
     expect(readCopilotConfig(env).apiBaseUrl).toBe('http://127.0.0.1:9/base');
   });
+
+  it('accepts HOST=[::1] as a loopback address and listens on ::1', () => {
+    expect(parseSettings({ COPILOT_TOKEN: 't', HOST: '[::1]' }).app.host).toBe(
+      '::1',
+    );
+  });
+
+  it('uses the saved login token only when no token is configured', () => {
+    expect(parseSettings({}, 'gho_saved').copilot.githubToken).toBe(
+      'gho_saved',
+    );
+    expect(
+      parseSettings({ COPILOT_TOKEN: 't' }, 'gho_saved').copilot.githubToken,
+    ).toBeUndefined();
+  });
 });

@@ -5,36 +5,49 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Settings } from '../config/settings';
 import { ProxyError } from '../errors/proxy-error';
-import { rawStreamAdapter, WireHeaders } from './raw-stream.adapter';
+import {
+  HEADERS_TIMEOUT,
+  rawStreamAdapter,
+  UNEXPECTED_UPGRADE,
+  WireError,
+  WireHeaders,
+} from './raw-stream.adapter';
 import {
   OutboundRequest,
   UpstreamResponse,
   UpstreamTransport,
 } from './upstream-transport';
 
-const TIMEOUT = Symbol('upstream-timeout');
+/**
+ * Pooled connections idle longer than this are closed by the proxy, before the
+ * upstream's own idle timeout (Node servers: 5 s; load balancers: 60 s) can close
+ * them under a request.
+ */
+export const FREE_SOCKET_TIMEOUT_MS = 4_000;
+
+const agentOptions = {
+  keepAlive: true,
+  scheduling: 'lifo',
+  noDelay: true,
+  timeout: FREE_SOCKET_TIMEOUT_MS,
+} as const;
 
 /**
  * The transport on axios (`responseType: 'stream'`, no decompression, no
  * redirects, every status accepted) over keep-alive agents. axios brings the
  * request pipeline (config, cancellation); the wire is the raw-stream adapter's.
- * `UPSTREAM_TIMEOUT_MS` bounds the wait for response headers.
+ * `UPSTREAM_TIMEOUT_MS` bounds the wait for response headers once the body is
+ * sent. A request that fails on a reused pooled connection before any answer —
+ * the upstream closed it while it sat idle — is sent once more on a fresh
+ * connection when its body can be had again.
  */
 @Injectable()
 export class AxiosTransport
   extends UpstreamTransport
   implements OnApplicationShutdown
 {
-  private readonly httpAgent = new http.Agent({
-    keepAlive: true,
-    scheduling: 'lifo',
-    noDelay: true,
-  });
-  private readonly httpsAgent = new https.Agent({
-    keepAlive: true,
-    scheduling: 'lifo',
-    noDelay: true,
-  });
+  private readonly httpAgent = new http.Agent(agentOptions);
+  private readonly httpsAgent = new https.Agent(agentOptions);
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
 
@@ -56,54 +69,61 @@ export class AxiosTransport
   }
 
   async roundTrip(request: OutboundRequest): Promise<UpstreamResponse> {
-    const controller = new AbortController();
-    const { signal } = request;
-    const onAbort = () => controller.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(TIMEOUT), this.timeoutMs);
     try {
-      const response = await this.http.request<http.IncomingMessage>({
-        method: request.method,
-        baseURL: request.baseUrl,
-        url: request.path,
-        wireHeaders: new WireHeaders(request.headers),
-        data: request.body,
-        signal: controller.signal,
-      });
-      const body = response.data;
-      return {
-        status: response.status,
-        statusMessage: body.statusMessage ?? '',
-        rawHeaders: body.rawHeaders,
-        body,
-      };
+      return await this.send(request, request.body, false);
     } catch (error) {
-      throw this.failure(error, controller.signal, signal);
-    } finally {
-      clearTimeout(timer);
+      const wire = error as WireError;
+      if (!wire.reusedSocket || request.signal.aborted || !request.replayBody)
+        throw this.failure(wire, request.signal);
+      const again = await request.replayBody();
+      if (!again) throw this.failure(wire, request.signal);
+      try {
+        return await this.send(request, again.body, true);
+      } catch (retryError) {
+        throw this.failure(retryError as WireError, request.signal);
+      }
     }
   }
 
+  private async send(
+    request: OutboundRequest,
+    body: OutboundRequest['body'],
+    freshConnection: boolean,
+  ): Promise<UpstreamResponse> {
+    const response = await this.http.request<http.IncomingMessage>({
+      method: request.method,
+      baseURL: request.baseUrl,
+      url: request.path,
+      wireHeaders: new WireHeaders(request.headers),
+      data: body,
+      signal: request.signal,
+      headersTimeoutMs: this.timeoutMs,
+      freshConnection,
+    });
+    const stream = response.data;
+    return {
+      status: response.status,
+      statusMessage: stream.statusMessage ?? '',
+      rawHeaders: stream.rawHeaders,
+      body: stream,
+    };
+  }
+
   /** What a failed round trip means for the client. */
-  private failure(
-    error: unknown,
-    own: AbortSignal,
-    caller: AbortSignal,
-  ): ProxyError {
-    if (own.reason === TIMEOUT) {
-      return new ProxyError('upstream_timeout', {
-        detail: `upstream sent no response headers within ${this.timeoutMs} ms`,
-      });
+  private failure(error: WireError, caller: AbortSignal): ProxyError {
+    if (error.code === HEADERS_TIMEOUT) {
+      return new ProxyError('upstream_timeout', { detail: error.message });
+    }
+    if (error.code === UNEXPECTED_UPGRADE) {
+      return new ProxyError('upstream_bad_response', { detail: error.message });
     }
     if (caller.aborted) {
       return new ProxyError('client_closed', {
         detail: 'client closed the request before the upstream answered',
       });
     }
-    const code = (error as { code?: string }).code;
     return new ProxyError('upstream_unreachable', {
-      detail: `upstream request failed${code ? ` (${code})` : ''}`,
+      detail: `upstream request failed${error.code ? ` (${error.code})` : ''}`,
     });
   }
 

@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
+import type { Settings } from '../config/settings';
+import { ReplayBudget } from './replay-budget';
 import { ReplayableBody } from './replayable-body';
 import {
   COPILOT_TOKEN_PROVIDER,
   CopilotCredentials,
   CopilotTokenProvider,
 } from './token/copilot-token.provider';
-import { UpstreamResponse, UpstreamTransport } from './upstream-transport';
+import {
+  OutboundRequest,
+  UpstreamResponse,
+  UpstreamTransport,
+} from './upstream-transport';
 
 /** Bodies up to this size are kept while they stream so a 401 can be retried. */
 export const REPLAY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -24,65 +31,97 @@ export interface UpstreamRequest {
   signal: AbortSignal;
 }
 
+type Body = UpstreamRequest['body'];
+
 /**
  * Sends a request to the Copilot API with the current token, through the
  * transport. When the upstream rejects the token (401) and the provider can get
  * another, the request is sent once more with a fresh token — with the same bytes,
- * kept while they streamed the first time. Returns the upstream's answer, whatever
- * its status, or throws a `ProxyError`.
+ * kept (within a global budget) while they streamed the first time. Returns the
+ * upstream's answer, whatever its status, or throws a `ProxyError`.
  */
 @Injectable()
 export class CopilotClient {
+  private readonly budget: ReplayBudget;
+
   constructor(
     private readonly transport: UpstreamTransport,
     @Inject(COPILOT_TOKEN_PROVIDER)
     private readonly tokens: CopilotTokenProvider,
-  ) {}
+    config: ConfigService<Settings, true>,
+  ) {
+    this.budget = new ReplayBudget(
+      config.get('copilot', { infer: true }).replayMaxBytes,
+    );
+  }
+
+  /** Request-body bytes kept for retries right now, all requests together. */
+  get replayBytesHeld(): number {
+    return this.budget.heldBytes;
+  }
 
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const credentials = await this.tokens.getCredentials();
     const body =
-      request.body instanceof Readable && this.tokens.canRefresh
-        ? new ReplayableBody(request.body, REPLAY_LIMIT_BYTES)
+      request.body instanceof Readable
+        ? new ReplayableBody(
+            request.body,
+            Math.min(REPLAY_LIMIT_BYTES, this.budget.limitBytes),
+            this.budget,
+          )
         : request.body;
-    const first = await this.roundTrip({ ...request, body }, credentials);
-    if (
-      first.status !== 401 ||
-      !this.tokens.canRefresh ||
-      request.signal.aborted
-    ) {
-      return first;
+    try {
+      const first = await this.roundTrip(request, body, credentials);
+      if (
+        first.status !== 401 ||
+        !this.tokens.canRefresh ||
+        request.signal.aborted
+      ) {
+        return first;
+      }
+      return await this.retryWithFreshToken(request, body, credentials, first);
+    } finally {
+      if (body instanceof ReplayableBody) body.discard();
     }
-    return this.retryWithFreshToken({ ...request, body }, credentials, first);
   }
 
   /**
    * One refresh and one retry after the upstream rejected the token, when the body
-   * could be kept; otherwise the 401 goes to the client as it came.
+   * could be kept; otherwise the 401 goes to the client as it came, and the token
+   * is refreshed all the same for the requests that follow. A refresh that fails
+   * answers the client with its error (503 and `Retry-After`).
    */
   private async retryWithFreshToken(
     request: UpstreamRequest,
+    body: Body,
     rejected: CopilotCredentials,
     first: UpstreamResponse,
   ): Promise<UpstreamResponse> {
-    const body =
-      request.body instanceof ReplayableBody
-        ? await request.body.replay()
-        : request.body;
-    if (request.body !== undefined && body === undefined) return first;
-    const fresh = await this.tokens
-      .refreshAfterRejection(rejected)
-      .catch(() => undefined);
+    const again = await replayOf(body);
+    if (!again) {
+      this.tokens.refreshAfterRejection(rejected).catch(() => undefined);
+      return first;
+    }
+    let fresh: CopilotCredentials | undefined;
+    try {
+      fresh = await this.tokens.refreshAfterRejection(rejected);
+    } catch (error) {
+      first.body.destroy();
+      throw error;
+    }
     if (!fresh || request.signal.aborted) return first;
     first.body.destroy();
-    return this.roundTrip({ ...request, body }, fresh);
+    const retried = await this.roundTrip(request, again.body, fresh);
+    if (retried.status === 401) this.tokens.rejectedAfterRefresh(fresh);
+    return retried;
   }
 
   private roundTrip(
     request: UpstreamRequest,
+    body: Body,
     credentials: CopilotCredentials,
   ): Promise<UpstreamResponse> {
-    return this.transport.roundTrip({
+    const outbound: OutboundRequest = {
       baseUrl: credentials.apiBaseUrl,
       method: request.method,
       path: request.path,
@@ -90,8 +129,20 @@ export class CopilotClient {
         ...request.headers,
         authorization: `Bearer ${credentials.token}`,
       },
-      body: request.body,
+      body,
       signal: request.signal,
-    });
+      replayBody: () => replayOf(body),
+    };
+    return this.transport.roundTrip(outbound);
   }
+}
+
+/** The body once more (none, the bytes, the kept copy), or undefined when lost. */
+async function replayOf(body: Body): Promise<{ body: Body } | undefined> {
+  if (body === undefined || Buffer.isBuffer(body)) return { body };
+  if (body instanceof ReplayableBody) {
+    const copy = await body.replay();
+    return copy ? { body: copy } : undefined;
+  }
+  return undefined;
 }

@@ -26,8 +26,19 @@ declare module 'axios' {
   interface AxiosRequestConfig {
     /** Used instead of `headers` by the raw-stream adapter. */
     wireHeaders?: WireHeaders;
+    /** Longest wait for response headers, counted from the end of the request body. */
+    headersTimeoutMs?: number;
+    /** A new connection instead of a pooled one (the retry after a dead socket). */
+    freshConnection?: boolean;
   }
 }
+
+/** Codes the adapter's own failures carry, besides Node's socket errors. */
+export const HEADERS_TIMEOUT = 'UPSTREAM_HEADERS_TIMEOUT';
+export const UNEXPECTED_UPGRADE = 'UPSTREAM_UNEXPECTED_UPGRADE';
+
+/** A failure before any response byte, with what a retry decision needs. */
+export type WireError = Error & { code?: string; reusedSocket?: boolean };
 
 const origins = new Map<string, Origin>();
 
@@ -46,13 +57,19 @@ function origin(baseUrl: string): Origin {
   return found;
 }
 
+function wireError(message: string, code: string): WireError {
+  return Object.assign(new Error(message), { code });
+}
+
 /**
  * The axios adapter of the proxy: one `http(s).request` per call, the response
  * stream handed back as it arrives. Compared with axios' own Node adapter it
  * writes the request line from `url` untouched (WHATWG parsing would remove dot
  * segments and re-escape), adds no `Accept-Encoding` or `User-Agent`, never
  * decompresses or follows redirects, and costs a fraction of the time per request
- * (see the Performance section of the README).
+ * (see docs/performance.md). The response-headers timeout starts once the body has
+ * been sent, so a slow upload is not taken for a silent upstream; an upstream that
+ * switches protocols (101) is refused.
  */
 export function rawStreamAdapter(agents: {
   http: http.Agent;
@@ -62,6 +79,8 @@ export function rawStreamAdapter(agents: {
     new Promise<AxiosResponse>((resolve, reject) => {
       const target = origin(config.baseURL ?? '');
       const headers = config.wireHeaders?.fields ?? config.headers.toJSON();
+      let timer: NodeJS.Timeout | undefined;
+      let answered = false;
       const req = (target.secure ? https : http).request(
         {
           hostname: target.hostname,
@@ -69,10 +88,16 @@ export function rawStreamAdapter(agents: {
           method: (config.method ?? 'get').toUpperCase(),
           path: target.basePath + (config.url ?? ''),
           headers,
-          agent: target.secure ? agents.https : agents.http,
+          agent: config.freshConnection
+            ? false
+            : target.secure
+              ? agents.https
+              : agents.http,
           signal: config.signal as AbortSignal | undefined,
         },
-        (res) =>
+        (res) => {
+          answered = true;
+          clearTimeout(timer);
           resolve({
             data: res,
             status: res.statusCode ?? 0,
@@ -80,9 +105,38 @@ export function rawStreamAdapter(agents: {
             headers: res.headers,
             config,
             request: req,
-          }),
+          });
+        },
       );
-      req.once('error', reject);
+      req.on('error', (error: WireError) => {
+        clearTimeout(timer);
+        error.reusedSocket = req.reusedSocket;
+        reject(error);
+      });
+      // Node stops watching the socket once it emits 'upgrade': answer from here.
+      req.once('upgrade', (_res, socket) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(
+          wireError('upstream switched protocols (101)', UNEXPECTED_UPGRADE),
+        );
+      });
+      const timeoutMs = config.headersTimeoutMs;
+      if (timeoutMs !== undefined) {
+        req.once('finish', () => {
+          if (answered) return;
+          timer = setTimeout(
+            () =>
+              req.destroy(
+                wireError(
+                  `upstream sent no response headers within ${timeoutMs} ms`,
+                  HEADERS_TIMEOUT,
+                ),
+              ),
+            timeoutMs,
+          );
+        });
+      }
       const body: unknown = config.data;
       if (body instanceof Readable) {
         body.once('error', (error) => req.destroy(error));

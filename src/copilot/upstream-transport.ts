@@ -12,6 +12,14 @@ export interface OutboundRequest {
   body?: Readable | Buffer;
   /** Aborts the request at any point, body included. */
   signal: AbortSignal;
+  /**
+   * The same body once more, when it can be had (no body, bytes in hand, or a
+   * kept copy): then a request that met a dead pooled connection before any
+   * answer is sent again on a fresh one.
+   */
+  replayBody?: () => Promise<
+    { body: Readable | Buffer | undefined } | undefined
+  >;
 }
 
 export interface UpstreamResponse {
@@ -25,8 +33,8 @@ export interface UpstreamResponse {
 /**
  * Sends one request and hands back the response as it arrives: nothing buffered,
  * decompressed, redirected or judged by status (Go's `http.RoundTripper`). Fails
- * with a `ProxyError` (`upstream_unreachable`, `upstream_timeout`) when no
- * response headers come. An abstract class so Nest can inject it and tests can
+ * with a `ProxyError` (`upstream_unreachable`, `upstream_timeout`,
+ * `upstream_bad_response`, `client_closed`) when no response headers come. An abstract class so Nest can inject it and tests can
  * swap it.
  */
 export abstract class UpstreamTransport {

@@ -22,7 +22,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export function writeError(res: ServerResponse, error: ProxyError): boolean {
   if (res.headersSent || res.destroyed) return false;
   const body = errorBody(error);
-  res.writeHead(error.status, {
+  // An explicit reason phrase: one left on `res` by a failed relay must not stay.
+  res.writeHead(error.status, STATUS_CODES[error.status] ?? '', {
     ...error.headers,
     'content-type': JSON_TYPE,
     'content-length': Buffer.byteLength(body),

@@ -63,6 +63,17 @@ export const PROXY_ERRORS = {
     message: 'The Copilot API did not answer in time',
     metric: 'timeout',
   },
+  upstream_bad_response: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The Copilot API sent an answer the proxy cannot relay',
+    metric: 'bad_response',
+  },
+  request_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    message: 'The request body stopped arriving',
+  },
   client_closed: {
     status: 499,
     type: 'invalid_request_error',

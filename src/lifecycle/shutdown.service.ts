@@ -15,7 +15,7 @@ export class ShutdownService implements OnModuleDestroy {
   private readonly logger = new Logger(ShutdownService.name);
   private readonly timeoutMs: number;
   private draining = false;
-  private inFlight = 0;
+  private readonly inFlight = new Set<ServerResponse>();
   private onIdle: (() => void) | undefined;
 
   constructor(
@@ -29,38 +29,42 @@ export class ShutdownService implements OnModuleDestroy {
     return this.draining;
   }
 
-  requestStarted(_res: ServerResponse): void {
-    this.inFlight++;
+  requestStarted(res: ServerResponse): void {
+    this.inFlight.add(res);
+    if (this.draining) res.shouldKeepAlive = false;
   }
 
-  requestEnded(_res: ServerResponse): void {
-    this.inFlight--;
+  requestEnded(res: ServerResponse): void {
+    this.inFlight.delete(res);
     if (!this.draining) return;
     // The connection turns idle only after this tick; close it then.
     setImmediate(() => this.server().closeIdleConnections());
-    if (this.inFlight === 0) this.onIdle?.();
+    if (this.inFlight.size === 0) this.onIdle?.();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.draining = true;
+    // Answers still to come say `Connection: close`: a kept-alive client must not
+    // send its next request to a socket about to close.
+    for (const res of this.inFlight) res.shouldKeepAlive = false;
     const server = this.server();
     if (!server.listening) return;
     this.logger.log(
-      `draining ${this.inFlight} in-flight request(s), up to ${this.timeoutMs} ms`,
+      `draining ${this.inFlight.size} in-flight request(s), up to ${this.timeoutMs} ms`,
     );
     server.close();
     server.closeIdleConnections();
     const drained = await this.waitForIdle(this.timeoutMs);
     if (!drained) {
       this.logger.warn(
-        `shutdown timeout: cutting ${this.inFlight} request(s) still in flight`,
+        `shutdown timeout: cutting ${this.inFlight.size} request(s) still in flight`,
       );
     }
     server.closeAllConnections();
   }
 
   private waitForIdle(timeoutMs: number): Promise<boolean> {
-    if (this.inFlight === 0) return Promise.resolve(true);
+    if (this.inFlight.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.onIdle = () => {

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { ServerResponse } from 'node:http';
 import type { Settings } from '../config/settings';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
+import { ProxyError } from '../errors/proxy-error';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RequestContext } from '../request-context/request-context';
 import { clientResponseHeaders, isEventStream } from './header-policy';
@@ -40,7 +41,7 @@ export class ResponseRelay {
     const headers = clientResponseHeaders(upstream.rawHeaders);
     const streaming = isEventStream(upstream.rawHeaders);
     if (streaming) headers['X-Accel-Buffering'] = 'no';
-    res.writeHead(upstream.status, upstream.statusMessage, headers);
+    this.writeHead(upstream, res, headers);
     if (streaming) {
       // An event stream's headers go out now, not with its first event.
       res.flushHeaders();
@@ -58,5 +59,41 @@ export class ResponseRelay {
         this.metrics.upstreamFailures.inc({ kind: outcome });
       }
     }).start();
+  }
+
+  /**
+   * The upstream's status line and headers, or a 502 when they cannot be relayed
+   * (a reason phrase with control characters, a status Node refuses); the
+   * upstream connection is released either way. A 204 carries no Content-Length.
+   */
+  private writeHead(
+    upstream: UpstreamResponse,
+    res: ServerResponse,
+    headers: Record<string, string | string[]>,
+  ): void {
+    if (upstream.status === 204) deleteHeader(headers, 'content-length');
+    const reason = upstream.statusMessage;
+    try {
+      if (INVALID_REASON.test(reason)) throw new Error('invalid reason phrase');
+      res.writeHead(upstream.status, reason, headers);
+    } catch (error) {
+      upstream.body.destroy();
+      res.statusMessage = '';
+      throw new ProxyError('upstream_bad_response', {
+        detail: `upstream status line or headers not relayable (${(error as Error).message})`,
+      });
+    }
+  }
+}
+
+/** RFC 9112 reason-phrase: HTAB, SP, VCHAR, obs-text. */
+const INVALID_REASON = /[^\t\x20-\x7e\x80-\xff]/;
+
+function deleteHeader(
+  headers: Record<string, string | string[]>,
+  lower: string,
+): void {
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() === lower) delete headers[name];
   }
 }

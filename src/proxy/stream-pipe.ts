@@ -51,6 +51,8 @@ export class StreamPipe {
   };
 
   private readonly onEnd = (): void => {
+    // A body destroyed in the tick of its last chunk still emits 'end'.
+    if (this.done) return;
     this.finish('complete');
     this.res.end();
   };

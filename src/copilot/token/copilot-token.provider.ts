@@ -16,11 +16,17 @@ export interface CopilotTokenProvider {
   getCredentials(): Promise<CopilotCredentials>;
   /**
    * Called when the upstream answered 401 to `rejected`: returns fresh credentials to
-   * retry with, or undefined when none can be had (static mode).
+   * retry with, undefined when a refresh would not help (static mode, or 401s that
+   * are not about the token), or throws the `ProxyError` of a failed refresh.
    */
   refreshAfterRejection(
     rejected: CopilotCredentials,
   ): Promise<CopilotCredentials | undefined>;
+  /**
+   * Called when the upstream answered 401 to a token fresh from
+   * `refreshAfterRejection` too: its 401s are not about the token.
+   */
+  rejectedAfterRefresh(credentials: CopilotCredentials): void;
   /** Whether a token is held now or can be obtained (readiness). */
   status(): { ready: boolean; detail: string };
 }

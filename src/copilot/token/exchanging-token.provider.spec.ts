@@ -11,6 +11,8 @@ const MINUTE = 60_000;
 class ScriptedExchanger implements TokenExchanger {
   calls = 0;
   failWith: Error | undefined;
+  /** Answer tokens whose expiry is already past (a skewed clock). */
+  expired = false;
   pending: Array<() => void> = [];
   manual = false;
 
@@ -21,8 +23,8 @@ class ScriptedExchanger implements TokenExchanger {
       const now = Date.now();
       return {
         token: `copilot-${n}`,
-        expiresAt: now + 30 * MINUTE,
-        refreshAt: now + 25 * MINUTE,
+        expiresAt: this.expired ? now - MINUTE : now + 30 * MINUTE,
+        refreshAt: this.expired ? now - 2 * MINUTE : now + 25 * MINUTE,
         apiBaseUrl: 'https://api.example.test',
       };
     };
@@ -159,5 +161,86 @@ describe('ExchangingTokenProvider', () => {
     provider.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(0);
     expect(provider.status().ready).toBe(true);
+  });
+
+  it('after a fresh token was refused too, 401s refresh nothing for 5 s', async () => {
+    const first = await provider.getCredentials();
+    const second = await provider.refreshAfterRejection(first);
+    expect(second?.token).toBe('copilot-2');
+    expect(exchanger.calls).toBe(2);
+    // A path that always answers 401: the retry with the fresh token is refused too.
+    provider.rejectedAfterRefresh();
+    for (let i = 0; i < 20; i++) {
+      expect(await provider.refreshAfterRejection(second!)).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    expect(exchanger.calls).toBe(2);
+    // The token refused without a refresh is still the one handed out.
+    expect((await provider.getCredentials()).token).toBe('copilot-2');
+    await jest.advanceTimersByTimeAsync(3000);
+    expect((await provider.refreshAfterRejection(second!))?.token).toBe(
+      'copilot-3',
+    );
+    expect(exchanger.calls).toBe(3);
+  });
+
+  it('after a 401 while GitHub fails: 503 with Retry-After, the refused token unused, not ready, backoff held', async () => {
+    const first = await provider.getCredentials();
+    exchanger.failWith = new Error('GitHub is down');
+    await expect(provider.refreshAfterRejection(first)).rejects.toMatchObject({
+      status: 503,
+      code: 'copilot_token_exchange_failed',
+      headers: { 'retry-after': '1' },
+    });
+    expect(exchanger.calls).toBe(2);
+    expect(provider.status().ready).toBe(false);
+    // Every request inside the backoff fails fast, without an exchange.
+    for (let i = 0; i < 30; i++) {
+      await expect(provider.getCredentials()).rejects.toMatchObject({
+        status: 503,
+        headers: { 'retry-after': '1' },
+      });
+      await expect(provider.refreshAfterRejection(first)).rejects.toMatchObject(
+        { status: 503 },
+      );
+    }
+    expect(exchanger.calls).toBe(2);
+    exchanger.failWith = undefined;
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(exchanger.calls).toBe(3);
+    expect((await provider.getCredentials()).token).toBe('copilot-3');
+    expect(provider.status().ready).toBe(true);
+  });
+
+  it('treats an already-expired token as a failure and backs off (a skewed clock)', async () => {
+    exchanger.expired = true;
+    provider.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(5000);
+    // 0 s, then 1 s and 2 s later (the next would be at 7 s): three, not hundreds.
+    expect(exchanger.calls).toBe(3);
+    expect(provider.status()).toEqual({
+      ready: false,
+      detail: expect.stringContaining('already expired'),
+    });
+  });
+
+  it('keeps a minimum interval between exchanges when GitHub asks for an immediate refresh', async () => {
+    const now = Date.now();
+    exchanger.exchange = function () {
+      this.calls++;
+      return Promise.resolve({
+        token: `copilot-${this.calls}`,
+        expiresAt: Date.now() + 30 * MINUTE,
+        refreshAt: now - MINUTE,
+        apiBaseUrl: 'https://api.example.test',
+      });
+    };
+    provider.onApplicationBootstrap();
+    for (let i = 0; i < 50; i++) {
+      await provider.getCredentials();
+      await jest.advanceTimersByTimeAsync(20);
+    }
+    // 1 s of requests: the first exchange and at most one more.
+    expect(exchanger.calls).toBeLessThanOrEqual(2);
   });
 });

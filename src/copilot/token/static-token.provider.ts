@@ -19,6 +19,8 @@ export class StaticTokenProvider implements CopilotTokenProvider {
     return Promise.resolve(undefined);
   }
 
+  rejectedAfterRefresh(): void {}
+
   status() {
     return { ready: true, detail: 'static COPILOT_TOKEN' };
   }

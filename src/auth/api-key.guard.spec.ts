@@ -1,0 +1,174 @@
+import { ConfigModule } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { Test } from '@nestjs/testing';
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { Public } from '../common/public.decorator';
+import { parseSettings, Settings } from '../config/settings';
+import { ProxyError } from '../errors/proxy-error';
+import {
+  bindRequestContext,
+  requestContext,
+  RequestContext,
+} from '../request-context/request-context';
+import { parseTarget } from '../request-context/request-target';
+import { ApiKeyGuard } from './api-key.guard';
+
+const KEY_A = 'sk-proxy-alpha-0123456789';
+const KEY_B = 'sk-proxy-beta-9876543210';
+
+class TestController {
+  proxy() {}
+
+  @Public()
+  healthz() {}
+}
+
+async function createGuard(apiKeys: string): Promise<ApiKeyGuard> {
+  const settings: Settings = parseSettings({
+    COPILOT_TOKEN: 'copilot-token',
+    PROXY_API_KEYS: apiKeys,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot({
+        ignoreEnvFile: true,
+        validatePredefined: false,
+        skipProcessEnv: true,
+        load: [() => settings],
+      }),
+    ],
+    providers: [Reflector, ApiKeyGuard],
+  }).compile();
+  return moduleRef.get(ApiKeyGuard);
+}
+
+function requestWith(headers: IncomingHttpHeaders): IncomingMessage {
+  const req = { headers } as IncomingMessage;
+  bindRequestContext(
+    req,
+    new RequestContext('req-1', 'GET', parseTarget('/models')),
+  );
+  return req;
+}
+
+function contextFor(
+  req: IncomingMessage,
+  handler: () => void = TestController.prototype.proxy,
+): ExecutionContextHost {
+  return new ExecutionContextHost([req, {}], TestController, handler);
+}
+
+/** The error the guard throws for this request, or a failure if it lets it in. */
+function refusal(guard: ApiKeyGuard, req: IncomingMessage): ProxyError {
+  try {
+    guard.canActivate(contextFor(req));
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProxyError);
+    return error as ProxyError;
+  }
+  throw new Error('the guard let the request in');
+}
+
+const keyIdOf = (key: string) =>
+  createHash('sha256').update(key).digest('hex').slice(0, 12);
+
+describe('ApiKeyGuard', () => {
+  let guard: ApiKeyGuard;
+
+  beforeEach(async () => {
+    guard = await createGuard(`${KEY_A},${KEY_B}`);
+  });
+
+  it('accepts a key sent as "Authorization: Bearer" and records its id, never the key', () => {
+    const req = requestWith({ authorization: `Bearer ${KEY_B}` });
+    expect(guard.canActivate(contextFor(req))).toBe(true);
+    const { keyId } = requestContext(req);
+    expect(keyId).toMatch(/^[0-9a-f]{12}$/);
+    expect(keyId).toBe(keyIdOf(KEY_B));
+    expect(KEY_B).not.toContain(keyId!);
+  });
+
+  it('gives each key its own id', () => {
+    const a = requestWith({ authorization: `Bearer ${KEY_A}` });
+    const b = requestWith({ authorization: `Bearer ${KEY_B}` });
+    guard.canActivate(contextFor(a));
+    guard.canActivate(contextFor(b));
+    expect(requestContext(a).keyId).toBe(keyIdOf(KEY_A));
+    expect(requestContext(a).keyId).not.toBe(requestContext(b).keyId);
+  });
+
+  it('accepts the bearer scheme in any case', () => {
+    const req = requestWith({ authorization: `bearer ${KEY_A}` });
+    expect(guard.canActivate(contextFor(req))).toBe(true);
+    expect(requestContext(req).keyId).toBe(keyIdOf(KEY_A));
+  });
+
+  it('accepts a key sent as x-api-key', () => {
+    const req = requestWith({ 'x-api-key': KEY_A });
+    expect(guard.canActivate(contextFor(req))).toBe(true);
+    expect(requestContext(req).keyId).toBe(keyIdOf(KEY_A));
+  });
+
+  it('refuses a request without a key with 401 "Missing API key" and a challenge', () => {
+    const req = requestWith({});
+    const error = refusal(guard, req);
+    expect(error.code).toBe('unauthorized');
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(/^Missing API key/);
+    expect(error.headers['www-authenticate']).toMatch(/^Bearer /);
+    expect(requestContext(req).keyId).toBeUndefined();
+  });
+
+  it('treats a non-bearer Authorization header as no key', () => {
+    const error = refusal(
+      guard,
+      requestWith({ authorization: `Basic ${KEY_A}` }),
+    );
+    expect(error.message).toMatch(/^Missing API key/);
+  });
+
+  it('refuses a wrong key with "Invalid API key"', () => {
+    const req = requestWith({ authorization: 'Bearer sk-proxy-gamma-000' });
+    const error = refusal(guard, req);
+    expect(error.code).toBe('unauthorized');
+    expect(error.message).toBe('Invalid API key');
+    expect(error.headers['www-authenticate']).toMatch(/^Bearer /);
+    expect(requestContext(req).keyId).toBeUndefined();
+  });
+
+  it('refuses a prefix of a real key', () => {
+    const prefix = KEY_A.slice(0, KEY_A.length - 1);
+    const error = refusal(guard, requestWith({ 'x-api-key': prefix }));
+    expect(error.message).toBe('Invalid API key');
+  });
+
+  it('refuses a real key with something appended', () => {
+    const error = refusal(guard, requestWith({ 'x-api-key': `${KEY_A}x` }));
+    expect(error.message).toBe('Invalid API key');
+  });
+
+  it('never puts the presented key in the error', () => {
+    const presented = 'sk-proxy-leaked-secret-42';
+    const error = refusal(
+      guard,
+      requestWith({ authorization: `Bearer ${presented}` }),
+    );
+    expect(error.message).not.toContain(presented);
+    expect(error.detail ?? '').not.toContain(presented);
+    expect(JSON.stringify(error.headers)).not.toContain(presented);
+  });
+
+  it('lets a @Public() handler through without a key', () => {
+    const req = requestWith({});
+    expect(
+      guard.canActivate(contextFor(req, TestController.prototype.healthz)),
+    ).toBe(true);
+  });
+
+  it('lets every request through when no key is configured', async () => {
+    const open = await createGuard('');
+    expect(open.canActivate(contextFor(requestWith({})))).toBe(true);
+  });
+});
