@@ -237,6 +237,35 @@ describe('faults: the header timeout starts when the body has been sent', () => 
   });
 });
 
+describe('faults: a body that stops arriving', () => {
+  const ctx = useFakeAndProxy((fake) => ({
+    COPILOT_TOKEN: TOKEN,
+    COPILOT_API_BASE_URL: fake.url,
+    CLIENT_BODY_TIMEOUT_MS: '300',
+  }));
+
+  it('ends the request with 408 and gives up the upstream request', async () => {
+    const upload = openUpload(ctx.proxy.url, '/_test/slow-upload', 100);
+    upload.req.write(Buffer.alloc(10, 7));
+    const answer = await upload.answer;
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.body).error.code).toBe('request_timeout');
+    await ctx.fake.waitForAbort('/_test/slow-upload');
+  });
+
+  it('lets a body that keeps arriving take its time', async () => {
+    const upload = openUpload(ctx.proxy.url, '/_test/slow-upload', 50);
+    for (let i = 0; i < 4; i++) {
+      upload.req.write(Buffer.alloc(10, 7));
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    upload.req.end(Buffer.alloc(10, 7));
+    const answer = await upload.answer;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).bodyLength).toBe(50);
+  });
+});
+
 describe('faults: access edges', () => {
   const ctx = useFakeAndProxy((fake) => ({
     COPILOT_TOKEN: TOKEN,

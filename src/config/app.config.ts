@@ -16,6 +16,8 @@ export function readAppConfig(env: EnvReader) {
     host: (env.string('HOST') ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'),
     port: env.port('PROXY_PORT', 8080),
     shutdownTimeoutMs: env.integer('SHUTDOWN_TIMEOUT_MS', 25_000),
+    /** Longest pause inside a request body before the request is ended (408). */
+    bodyIdleTimeoutMs: env.integer('CLIENT_BODY_TIMEOUT_MS', 30_000, 1),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

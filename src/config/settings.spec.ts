@@ -69,6 +69,7 @@ describe('config readers', () => {
       host: '127.0.0.1',
       port: 8080,
       shutdownTimeoutMs: 25000,
+      bodyIdleTimeoutMs: 30000,
       logLevel: 'info',
     });
     expect(readCopilotConfig(env)).toMatchObject({
@@ -77,6 +78,7 @@ describe('config readers', () => {
       githubBaseUrl: 'https://github.com',
       upstreamTimeoutMs: 300000,
       upstreamIdleTimeoutMs: 300000,
+      replayMaxBytes: 64 * 1024 * 1024,
     });
   });
 

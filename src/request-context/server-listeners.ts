@@ -7,6 +7,9 @@ import { ProxyError } from '../errors/proxy-error';
 import { ShutdownService } from '../lifecycle/shutdown.service';
 import { RequestLogger } from '../logging/request-logger';
 import { MetricsService } from '../metrics/metrics.service';
+import { ConfigService } from '@nestjs/config';
+import type { Settings } from '../config/settings';
+import { limitBodyIdle } from './body-idle-limit';
 import { bindRequestContext, RequestContext } from './request-context';
 import { requestId } from './request-id';
 import { parseTarget } from './request-target';
@@ -19,19 +22,24 @@ const CONNECT_REFUSAL = rawErrorResponse(
 
 /**
  * The only raw listeners on the HTTP server, in one explicit order. Ahead of
- * Express: the request's context (id, target, route), the echoed `X-Request-Id` and
- * the drain's bookkeeping. When the response closes: abort the upstream if the
+ * Express: the request's context (id, target, route), the echoed `X-Request-Id`,
+ * the drain's bookkeeping and the body's idle limit. When the response closes: abort the upstream if the
  * client left early, then drain bookkeeping, the log line, the request metric. One
  * `close` listener per request serves them all.
  */
 @Injectable()
 export class ServerListeners implements OnApplicationBootstrap {
+  private readonly bodyIdleMs: number;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly shutdown: ShutdownService,
     private readonly logger: RequestLogger,
     private readonly metrics: MetricsService,
-  ) {}
+    config: ConfigService<Settings, true>,
+  ) {
+    this.bodyIdleMs = config.get('app', { infer: true }).bodyIdleTimeoutMs;
+  }
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
@@ -52,6 +60,7 @@ export class ServerListeners implements OnApplicationBootstrap {
     bindRequestContext(req, context);
     res.setHeader('X-Request-Id', context.id);
     this.shutdown.requestStarted(res);
+    limitBodyIdle(req, res, this.bodyIdleMs);
     res.once('close', () => {
       if (!res.writableFinished) context.clientClosed();
       this.shutdown.requestEnded(res);
