@@ -3,6 +3,7 @@ import { readAppConfig } from './app.config';
 import { isLoopback, readAuthConfig } from './auth.config';
 import { readCopilotConfig } from './copilot.config';
 import { EnvReader } from './env-reader';
+import { readInspectionConfig } from './inspection.config';
 import { readRateLimitConfig } from './rate-limit.config';
 import { readSavedGithubToken } from './saved-token';
 
@@ -24,6 +25,7 @@ export interface Settings {
   copilot: ReturnType<typeof readCopilotConfig>;
   auth: ReturnType<typeof readAuthConfig>;
   rateLimit: ReturnType<typeof readRateLimitConfig>;
+  inspection: ReturnType<typeof readInspectionConfig>;
 }
 
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
@@ -44,6 +46,7 @@ export function parseSettings(
     copilot: readCopilotConfig(env, savedGithubToken),
     auth: readAuthConfig(env),
     rateLimit: readRateLimitConfig(env),
+    inspection: readInspectionConfig(env),
   };
   const { app, copilot, auth } = settings;
 

@@ -33,6 +33,10 @@ export class RequestLogger {
         res: { statusCode },
         durationMs: Math.round(performance.now() - context.startedAt),
         ...(complete ? undefined : { aborted: true }),
+        ...(context.model !== undefined && { model: context.model }),
+        ...(context.initiator !== undefined && {
+          initiator: context.initiator,
+        }),
         ...(context.upstreamStatus !== undefined && {
           upstreamStatus: context.upstreamStatus,
         }),

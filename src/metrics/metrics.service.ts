@@ -64,6 +64,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly initiators = new Counter({
+    name: 'copilot_proxy_initiator_total',
+    help: 'Model requests by X-Initiator: user, agent (inferred), client (sent by the client), none (body not read)',
+    labelNames: ['initiator'] as const,
+    registers: [this.registry],
+  });
+
   readonly tokenExchanges = new Counter({
     name: 'copilot_proxy_token_exchanges_total',
     help: 'Copilot token exchanges with GitHub, by outcome',

@@ -123,3 +123,27 @@ export function isEventStream(rawHeaders: readonly string[]): boolean {
   }
   return false;
 }
+
+type HeaderFields = Record<string, string | string[] | number | undefined>;
+
+/** Whether a header is present, whatever the case of its name. */
+export function hasHeader(headers: HeaderFields, lower: string): boolean {
+  return Object.keys(headers).some((name) => name.toLowerCase() === lower);
+}
+
+/** Removes a header under every case of its name. */
+export function deleteHeader(headers: HeaderFields, lower: string): void {
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() === lower) delete headers[name];
+  }
+}
+
+/** Sets a header, replacing it under whatever case it had. */
+export function setHeader(
+  headers: HeaderFields,
+  name: string,
+  value: string,
+): void {
+  deleteHeader(headers, name.toLowerCase());
+  headers[name] = value;
+}

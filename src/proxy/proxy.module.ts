@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { InspectionModule } from '../inspection/inspection.module';
 import { ProxyController } from './proxy.controller';
 import { ProxyService } from './proxy.service';
 import { ResponseRelay } from './response-relay';
 
 @Module({
+  imports: [InspectionModule],
   controllers: [ProxyController],
   providers: [ProxyService, ResponseRelay],
 })

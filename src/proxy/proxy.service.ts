@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CopilotClient, UpstreamRequest } from '../copilot/copilot-client';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
 import { ProxyError } from '../errors/proxy-error';
+import { RequestInspector } from '../inspection/request-inspector';
+import { TokenCountFallback } from '../inspection/token-count.fallback';
 import { MetricsService } from '../metrics/metrics.service';
 import {
   RequestContext,
@@ -13,13 +15,17 @@ import { buildUpstreamRequest } from './upstream-request';
 
 /**
  * The request path of every proxied request, one stage after another: build the
- * upstream request, call upstream (token, transport, one 401 retry), relay the
- * answer. A stage that fails throws a `ProxyError`; the exception filter answers
- * it. New stages (body inspection, quota, cache, metering) go between these.
+ * upstream request, inspect a model request's body (initiator and vision
+ * headers), call upstream (token, transport, one 401 retry), relay the answer —
+ * or answer a count_tokens call the upstream does not serve. A stage that fails
+ * throws a `ProxyError`; the exception filter answers it. New stages (quota,
+ * cache, metering) go between these.
  */
 @Injectable()
 export class ProxyService {
   constructor(
+    private readonly inspector: RequestInspector,
+    private readonly tokenCount: TokenCountFallback,
     private readonly client: CopilotClient,
     private readonly relay: ResponseRelay,
     private readonly metrics: MetricsService,
@@ -27,8 +33,11 @@ export class ProxyService {
 
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const context = requestContext(req);
-    const request = buildUpstreamRequest(context, req);
+    const built = buildUpstreamRequest(context, req);
+    const inspected = await this.inspector.inspect(context, built);
+    const request = await this.tokenCount.prepare(inspected);
     const upstream = await this.callUpstream(context, request);
+    if (this.tokenCount.answer(context, request, upstream, res)) return;
     this.relay.relay(context, upstream, res);
   }
 

@@ -6,7 +6,11 @@ import type { UpstreamResponse } from '../copilot/upstream-transport';
 import { ProxyError } from '../errors/proxy-error';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RequestContext } from '../request-context/request-context';
-import { clientResponseHeaders, isEventStream } from './header-policy';
+import {
+  clientResponseHeaders,
+  deleteHeader,
+  isEventStream,
+} from './header-policy';
 import { PipeOutcome, StreamPipe } from './stream-pipe';
 
 const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
@@ -88,12 +92,3 @@ export class ResponseRelay {
 
 /** RFC 9112 reason-phrase: HTAB, SP, VCHAR, obs-text. */
 const INVALID_REASON = /[^\t\x20-\x7e\x80-\xff]/;
-
-function deleteHeader(
-  headers: Record<string, string | string[]>,
-  lower: string,
-): void {
-  for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === lower) delete headers[name];
-  }
-}

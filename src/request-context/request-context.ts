@@ -10,6 +10,13 @@ export class RequestContext {
   readonly startedAt = performance.now();
   /** The id of the matched client key (a digest prefix, never the key). */
   keyId: string | undefined;
+  /** The `model` of an inspected body. */
+  model: string | undefined;
+  /**
+   * Whose turn an inspected model request was (`client` when the client set
+   * `X-Initiator` itself, `none` when the body could not be read).
+   */
+  initiator: 'user' | 'agent' | 'client' | 'none' | undefined;
   upstreamStatus: number | undefined;
   /** Response body bytes relayed from the upstream. */
   bytes: number | undefined;

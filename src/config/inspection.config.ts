@@ -1,0 +1,16 @@
+import { EnvReader } from './env-reader';
+
+export const INITIATOR_MODES = ['auto', 'passthrough'] as const;
+
+export function readInspectionConfig(env: EnvReader) {
+  return {
+    /**
+     * `auto`: the model endpoints' JSON bodies are read to add `X-Initiator` and
+     * `Copilot-Vision-Request`; `passthrough`: nothing is added.
+     */
+    initiator: env.oneOf('COPILOT_INITIATOR', INITIATOR_MODES, 'auto'),
+    /** Bodies up to this size are read; larger ones stream through untouched. */
+    maxBytes: env.integer('INSPECT_MAX_BYTES', 32 * 1024 * 1024, 0),
+  };
+}
+export type InspectionConfig = ReturnType<typeof readInspectionConfig>;

@@ -1,0 +1,62 @@
+import { Readable } from 'node:stream';
+import { ProxyError } from '../errors/proxy-error';
+
+export type ReadBody =
+  /** The whole body, no longer than the limit. */
+  | { bytes: Buffer }
+  /** Longer than the limit: the same bytes as a stream, what was read first included. */
+  | { stream: Readable };
+
+/**
+ * Reads a request body up to `limit` bytes. Past the limit it stops reading and
+ * hands back a stream that replays what was read and then the rest, untouched.
+ */
+export function readBodyUpTo(
+  source: Readable,
+  limit: number,
+): Promise<ReadBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('error', onError);
+      source.off('aborted', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size <= limit) return;
+      source.pause();
+      cleanup();
+      resolve({ stream: Readable.from(prepend(chunks, source)) });
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve({
+        bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+      });
+    };
+    const onError = () => {
+      cleanup();
+      reject(
+        new ProxyError('client_closed', {
+          detail: 'client went away while its body was read',
+        }),
+      );
+    };
+    source.on('data', onData);
+    source.once('end', onEnd);
+    source.once('error', onError);
+    source.once('aborted', onError);
+  });
+}
+
+async function* prepend(
+  head: Buffer[],
+  rest: Readable,
+): AsyncGenerator<Buffer> {
+  yield* head;
+  for await (const chunk of rest) yield chunk as Buffer;
+}
