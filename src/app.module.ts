@@ -13,6 +13,14 @@ import { ProxyModule } from './proxy/proxy.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RequestContextModule } from './request-context/request-context.module';
 
+/** Keys are on with any key configured, or a keys file (it may gain keys on reload). */
+const keysRequired = (settings: Settings) =>
+  settings.auth.clientKeys.length > 0 || settings.auth.keysFile !== undefined;
+
+/** Limits are on with `RATE_LIMIT_MAX` or a keys file (per-key limits). */
+const rateLimited = (settings: Settings) =>
+  settings.rateLimit.max > 0 || settings.auth.keysFile !== undefined;
+
 @Module({})
 export class AppModule {
   /**
@@ -38,8 +46,8 @@ export class AppModule {
         CopilotModule,
         // Features that are off add no guard to the request path. The key guard
         // runs before the rate-limit guard: limits are per key.
-        AuthModule.forRoot(settings.auth.apiKeys.length > 0),
-        ...(settings.rateLimit.max > 0 ? [RateLimitModule] : []),
+        AuthModule.forRoot(keysRequired(settings)),
+        ...(rateLimited(settings) ? [RateLimitModule] : []),
         HealthModule,
         // Last: its wildcard route must not shadow the service's own endpoints.
         ProxyModule,

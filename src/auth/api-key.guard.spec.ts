@@ -2,7 +2,6 @@ import { ConfigModule } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { Test } from '@nestjs/testing';
-import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Public } from '../common/public.decorator';
 import { parseSettings, Settings } from '../config/settings';
@@ -14,6 +13,7 @@ import {
 } from '../request-context/request-context';
 import { parseTarget } from '../request-context/request-target';
 import { ApiKeyGuard } from './api-key.guard';
+import { ClientKeyRegistry } from './client-key.registry';
 
 const KEY_A = 'sk-proxy-alpha-0123456789';
 const KEY_B = 'sk-proxy-beta-9876543210';
@@ -39,7 +39,7 @@ async function createGuard(apiKeys: string): Promise<ApiKeyGuard> {
         load: [() => settings],
       }),
     ],
-    providers: [Reflector, ApiKeyGuard],
+    providers: [Reflector, ClientKeyRegistry, ApiKeyGuard],
   }).compile();
   return moduleRef.get(ApiKeyGuard);
 }
@@ -71,8 +71,8 @@ function refusal(guard: ApiKeyGuard, req: IncomingMessage): ProxyError {
   throw new Error('the guard let the request in');
 }
 
-const keyIdOf = (key: string) =>
-  createHash('sha256').update(key).digest('hex').slice(0, 12);
+/** `PROXY_API_KEYS` keys are named by position. */
+const nameOf = (key: string) => (key === KEY_A ? 'key-1' : 'key-2');
 
 describe('ApiKeyGuard', () => {
   let guard: ApiKeyGuard;
@@ -81,34 +81,33 @@ describe('ApiKeyGuard', () => {
     guard = await createGuard(`${KEY_A},${KEY_B}`);
   });
 
-  it('accepts a key sent as "Authorization: Bearer" and records its id, never the key', () => {
+  it('accepts a key sent as "Authorization: Bearer" and records its name, never the key', () => {
     const req = requestWith({ authorization: `Bearer ${KEY_B}` });
     expect(guard.canActivate(contextFor(req))).toBe(true);
-    const { keyId } = requestContext(req);
-    expect(keyId).toMatch(/^[0-9a-f]{12}$/);
-    expect(keyId).toBe(keyIdOf(KEY_B));
-    expect(KEY_B).not.toContain(keyId!);
+    const { keyName } = requestContext(req);
+    expect(keyName).toBe('key-2');
+    expect(KEY_B).not.toContain(keyName!);
   });
 
-  it('gives each key its own id', () => {
+  it('gives each key its own name', () => {
     const a = requestWith({ authorization: `Bearer ${KEY_A}` });
     const b = requestWith({ authorization: `Bearer ${KEY_B}` });
     guard.canActivate(contextFor(a));
     guard.canActivate(contextFor(b));
-    expect(requestContext(a).keyId).toBe(keyIdOf(KEY_A));
-    expect(requestContext(a).keyId).not.toBe(requestContext(b).keyId);
+    expect(requestContext(a).keyName).toBe(nameOf(KEY_A));
+    expect(requestContext(a).keyName).not.toBe(requestContext(b).keyName);
   });
 
   it('accepts the bearer scheme in any case', () => {
     const req = requestWith({ authorization: `bearer ${KEY_A}` });
     expect(guard.canActivate(contextFor(req))).toBe(true);
-    expect(requestContext(req).keyId).toBe(keyIdOf(KEY_A));
+    expect(requestContext(req).keyName).toBe(nameOf(KEY_A));
   });
 
   it('accepts a key sent as x-api-key', () => {
     const req = requestWith({ 'x-api-key': KEY_A });
     expect(guard.canActivate(contextFor(req))).toBe(true);
-    expect(requestContext(req).keyId).toBe(keyIdOf(KEY_A));
+    expect(requestContext(req).keyName).toBe(nameOf(KEY_A));
   });
 
   it('refuses a request without a key with 401 "Missing API key" and a challenge', () => {
@@ -118,7 +117,7 @@ describe('ApiKeyGuard', () => {
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/^Missing API key/);
     expect(error.headers['www-authenticate']).toMatch(/^Bearer /);
-    expect(requestContext(req).keyId).toBeUndefined();
+    expect(requestContext(req).keyName).toBeUndefined();
   });
 
   it('treats a non-bearer Authorization header as no key', () => {
@@ -135,7 +134,7 @@ describe('ApiKeyGuard', () => {
     expect(error.code).toBe('unauthorized');
     expect(error.message).toBe('Invalid API key');
     expect(error.headers['www-authenticate']).toMatch(/^Bearer /);
-    expect(requestContext(req).keyId).toBeUndefined();
+    expect(requestContext(req).keyName).toBeUndefined();
   });
 
   it('refuses a prefix of a real key', () => {
@@ -167,8 +166,33 @@ describe('ApiKeyGuard', () => {
     ).toBe(true);
   });
 
-  it('lets every request through when no key is configured', async () => {
-    const open = await createGuard('');
-    expect(open.canActivate(contextFor(requestWith({})))).toBe(true);
+  it('refuses everyone while a keys file holds no key (keys stay on)', async () => {
+    // The guard is only registered when keys are on (AppModule); an empty keys
+    // file must not open the proxy.
+    const closed = await createGuard('');
+    expect(
+      refusal(closed, requestWith({ authorization: 'Bearer x' })).code,
+    ).toBe('unauthorized');
+  });
+
+  it('reloads the keys file: new keys in force, a bad file keeps the old ones', async () => {
+    const settings = parseSettings(
+      { COPILOT_TOKEN: 't', PROXY_KEYS_FILE: '/keys.yaml' },
+      { readFile: () => 'keys:\n  - name: alice\n    key: sk-alice-1\n' },
+    );
+    const registry = new ClientKeyRegistry({
+      get: () => settings.auth,
+    } as never);
+    expect(registry.match('sk-alice-1')?.name).toBe('alice');
+    expect(
+      registry.reload(
+        () =>
+          'keys:\n  - name: bob\n    digest: sha256:' + 'ab'.repeat(32) + '\n',
+      ),
+    ).toBe(true);
+    expect(registry.match('sk-alice-1')).toBeUndefined();
+    expect(registry.named('bob')).toBeDefined();
+    expect(registry.reload(() => 'keys:\n  - name: "bad name!"\n')).toBe(false);
+    expect(registry.named('bob')).toBeDefined();
   });
 });

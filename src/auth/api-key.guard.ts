@@ -1,17 +1,14 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { isPublic } from '../common/public.decorator';
 import type { Settings } from '../config/settings';
 import { ProxyError } from '../errors/proxy-error';
 import { requestContext } from '../request-context/request-context';
+import { ClientKeyRegistry } from './client-key.registry';
 import { FailedKeyLimiter } from './failed-key-limiter';
-
-const digest = (value: string): Buffer =>
-  createHash('sha256').update(value).digest();
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="copilot-proxy"' };
 
@@ -19,27 +16,22 @@ const CHALLENGE = { 'www-authenticate': 'Bearer realm="copilot-proxy"' };
 const DEFAULT_FAILED_ATTEMPTS = 20;
 
 /**
- * With `PROXY_API_KEYS` set, every proxied request must carry one of the keys, as
- * `Authorization: Bearer <key>` (OpenAI SDKs) or `x-api-key: <key>` (Anthropic SDKs).
- * Keys are compared as SHA-256 digests with `timingSafeEqual`, every key every time,
- * so neither a key's content nor its length leaks through timing. The matched key's
- * id (a digest prefix, never the key) goes into the request context. Refused
+ * With client keys configured, every proxied request must carry one, as
+ * `Authorization: Bearer <key>` (OpenAI SDKs) or `x-api-key: <key>` (Anthropic
+ * SDKs); `ClientKeyRegistry` matches it in constant time. The matched key's name
+ * (never the key) goes into the request context. Refused
  * attempts count per client address (`RATE_LIMIT_MAX` per window, else 20 a
  * minute); past that the address gets 429 until its window ends.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly keys: Array<{ digest: Buffer; id: string }>;
   private readonly failures: FailedKeyLimiter;
 
   constructor(
     private readonly reflector: Reflector,
+    private readonly keys: ClientKeyRegistry,
     config: ConfigService<Settings, true>,
   ) {
-    this.keys = config.get('auth', { infer: true }).apiKeys.map((key) => {
-      const hashed = digest(key);
-      return { digest: hashed, id: hashed.subarray(0, 6).toString('hex') };
-    });
     const limits = config.get('rateLimit', { infer: true });
     this.failures =
       limits.max > 0
@@ -48,8 +40,7 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.keys.length === 0 || isPublic(this.reflector, context))
-      return true;
+    if (isPublic(this.reflector, context)) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const address = req.ip ?? 'unknown';
     const blockedFor = this.failures.blockedFor(address);
@@ -68,16 +59,12 @@ export class ApiKeyGuard implements CanActivate {
         headers: CHALLENGE,
       });
     }
-    const offered = digest(presented);
-    let match: string | undefined;
-    for (const key of this.keys) {
-      if (timingSafeEqual(offered, key.digest)) match = key.id;
-    }
+    const match = this.keys.match(presented);
     if (match === undefined) {
       this.failures.recordFailure(address);
       throw new ProxyError('unauthorized', { headers: CHALLENGE });
     }
-    requestContext(req).keyId = match;
+    requestContext(req).keyName = match.name;
     return true;
   }
 }

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { isLoopback } from '../config/auth.config';
 import type { Settings } from '../config/settings';
 import { ApiKeyGuard } from './api-key.guard';
+import { ClientKeyRegistry } from './client-key.registry';
 
 @Module({})
 export class AuthModule implements OnModuleInit {
@@ -14,9 +15,14 @@ export class AuthModule implements OnModuleInit {
   static forRoot(keysRequired: boolean): DynamicModule {
     return {
       module: AuthModule,
-      providers: keysRequired
-        ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }]
-        : [],
+      global: true,
+      providers: [
+        ClientKeyRegistry,
+        ...(keysRequired
+          ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }]
+          : []),
+      ],
+      exports: [ClientKeyRegistry],
     };
   }
 
@@ -26,9 +32,9 @@ export class AuthModule implements OnModuleInit {
 
   onModuleInit(): void {
     const { host, port } = this.config.get('app', { infer: true });
-    const { apiKeys } = this.config.get('auth', { infer: true });
-    if (apiKeys.length > 0) {
-      this.logger.log(`client keys required (${apiKeys.length} configured)`);
+    const { clientKeys } = this.config.get('auth', { infer: true });
+    if (clientKeys.length > 0) {
+      this.logger.log(`client keys required (${clientKeys.length} configured)`);
     } else if (!isLoopback(host)) {
       this.logger.warn(
         `PROXY_ALLOW_ANONYMOUS=true: anyone who can reach ${host}:${port} spends this Copilot subscription`,

@@ -4,6 +4,8 @@ export function readAuthConfig(env: EnvReader) {
   return {
     /** Keys clients must present; empty means anonymous access. */
     apiKeys: env.list('PROXY_API_KEYS'),
+    /** Named keys with limits and quotas (YAML or JSON), re-read on SIGHUP. */
+    keysFile: env.string('PROXY_KEYS_FILE'),
     allowAnonymous: env.boolean('PROXY_ALLOW_ANONYMOUS', false),
     /**
      * Express `trust proxy`: `false` (default), `true`, a hop count, or a list of

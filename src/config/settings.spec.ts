@@ -97,11 +97,10 @@ describe('config readers', () => {
   });
 
   it('uses the saved login token only when no token is configured', () => {
-    expect(parseSettings({}, 'gho_saved').copilot.githubToken).toBe(
-      'gho_saved',
-    );
+    const saved = { savedGithubToken: 'gho_saved' };
+    expect(parseSettings({}, saved).copilot.githubToken).toBe('gho_saved');
     expect(
-      parseSettings({ COPILOT_TOKEN: 't' }, 'gho_saved').copilot.githubToken,
+      parseSettings({ COPILOT_TOKEN: 't' }, saved).copilot.githubToken,
     ).toBeUndefined();
   });
 });

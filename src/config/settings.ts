@@ -1,4 +1,6 @@
 import type { ConfigService } from '@nestjs/config';
+import { readFileSync } from 'node:fs';
+import { buildClientKeys, ClientKey } from '../auth/client-keys';
 import { readAppConfig } from './app.config';
 import { isLoopback, readAuthConfig } from './auth.config';
 import { readCopilotConfig } from './copilot.config';
@@ -23,7 +25,10 @@ export const MISSING_CREDENTIALS =
 export interface Settings {
   app: ReturnType<typeof readAppConfig>;
   copilot: ReturnType<typeof readCopilotConfig>;
-  auth: ReturnType<typeof readAuthConfig>;
+  auth: ReturnType<typeof readAuthConfig> & {
+    /** `PROXY_API_KEYS` and the keys file's entries; empty means keys are off. */
+    clientKeys: ClientKey[];
+  };
   rateLimit: ReturnType<typeof readRateLimitConfig>;
   inspection: ReturnType<typeof readInspectionConfig>;
 }
@@ -31,20 +36,56 @@ export interface Settings {
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
 export type SettingsService = ConfigService<Settings, true>;
 
+/** What the configuration names outside the environment, read by the caller. */
+export interface SettingsInputs {
+  /** The token `npm run login` saved. */
+  savedGithubToken?: string;
+  /** Reads `PROXY_KEYS_FILE`; throws when it cannot. */
+  readFile?: (path: string) => string;
+}
+
+/** Reads the keys file and builds the client keys, collecting the problems. */
+export function readClientKeys(
+  auth: ReturnType<typeof readAuthConfig>,
+  readFile: (path: string) => string,
+): { keys: ClientKey[]; problems: string[] } {
+  let file: { path: string; text: string } | undefined;
+  if (auth.keysFile !== undefined) {
+    try {
+      file = { path: auth.keysFile, text: readFile(auth.keysFile) };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'unreadable';
+      return {
+        keys: [],
+        problems: [
+          `PROXY_KEYS_FILE (${auth.keysFile}) cannot be read (${code})`,
+        ],
+      };
+    }
+  }
+  return buildClientKeys(auth.apiKeys, file);
+}
+
 /**
  * The one boundary check of the configuration: every namespace's reader runs
  * against the same collector, then the rules that span namespaces; all problems are
- * thrown together. Pure: the caller passes the saved login token, if any.
+ * thrown together. Pure but for what `inputs` reads.
  */
 export function parseSettings(
   raw: Record<string, string | undefined>,
-  savedGithubToken?: string,
+  inputs: SettingsInputs = {},
 ): Settings {
   const env = new EnvReader(raw);
+  const authConfig = readAuthConfig(env);
+  const clientKeys = readClientKeys(
+    authConfig,
+    inputs.readFile ?? ((path) => readFileSync(path, 'utf8')),
+  );
+  env.problems.push(...clientKeys.problems);
   const settings: Settings = {
     app: readAppConfig(env),
-    copilot: readCopilotConfig(env, savedGithubToken),
-    auth: readAuthConfig(env),
+    copilot: readCopilotConfig(env, inputs.savedGithubToken),
+    auth: { ...authConfig, clientKeys: clientKeys.keys },
     rateLimit: readRateLimitConfig(env),
     inspection: readInspectionConfig(env),
   };
@@ -61,11 +102,11 @@ export function parseSettings(
   // The proxy spends its owner's paid quota: never an open relay by accident.
   if (
     !isLoopback(app.host) &&
-    auth.apiKeys.length === 0 &&
+    auth.clientKeys.length === 0 &&
     !auth.allowAnonymous
   ) {
     env.problems.push(
-      `HOST=${app.host} is reachable from other machines but PROXY_API_KEYS is empty: set PROXY_API_KEYS, or PROXY_ALLOW_ANONYMOUS=true to serve anyone who can reach it`,
+      `HOST=${app.host} is reachable from other machines but no client key is configured: set PROXY_API_KEYS or PROXY_KEYS_FILE, or PROXY_ALLOW_ANONYMOUS=true to serve anyone who can reach it`,
     );
   }
 
@@ -75,5 +116,5 @@ export function parseSettings(
 
 /** The process's settings: its environment and the token `npm run login` saved. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  return parseSettings(env, readSavedGithubToken(env));
+  return parseSettings(env, { savedGithubToken: readSavedGithubToken(env) });
 }

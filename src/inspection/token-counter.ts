@@ -8,9 +8,10 @@ let encoder: Tiktoken | undefined;
 /** o200k_base, loaded on first use (a few MB): most proxies never need it. */
 function tokenizer(): Tiktoken {
   if (!encoder) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     type Ranks = ConstructorParameters<typeof Tiktoken>[0];
-    // The CommonJS build exports the ranks themselves; the ES one as `default`.
+    // Loaded lazily, hence require. The CommonJS build exports the ranks
+    // themselves; the ES one as `default`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ranks = require('js-tiktoken/ranks/o200k_base') as
       Ranks | { default: Ranks };
     encoder = new Tiktoken('default' in ranks ? ranks.default : ranks);
@@ -54,7 +55,8 @@ function collect(content: unknown, texts: string[], depth = 0): void {
     if (!isObject(block)) continue;
     if (typeof block.text === 'string') texts.push(block.text);
     if (block.type === 'tool_use') {
-      texts.push(String(block.name ?? ''), JSON.stringify(block.input ?? {}));
+      const name = typeof block.name === 'string' ? block.name : '';
+      texts.push(name, JSON.stringify(block.input ?? {}));
     }
     if (block.type === 'tool_result') collect(block.content, texts, depth + 1);
   }

@@ -1,3 +1,4 @@
+import { ConfigModule } from '@nestjs/config';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -9,7 +10,22 @@ import {
   RequestContext,
 } from '../request-context/request-context';
 import { parseTarget } from '../request-context/request-target';
+import { ClientKeyRegistry } from '../auth/client-key.registry';
+import { parseSettings } from '../config/settings';
 import { RateLimitGuard } from './rate-limit.guard';
+
+/** RATE_LIMIT_MAX 2, and a key "fast" allowed 4 per minute of its own. */
+const SETTINGS = parseSettings(
+  {
+    COPILOT_TOKEN: 't',
+    RATE_LIMIT_MAX: '2',
+    PROXY_KEYS_FILE: '/keys.yaml',
+  },
+  {
+    readFile: () =>
+      'keys:\n  - name: fast\n    key: k-fast\n    rateLimit: { requests: 4, windowSeconds: 60 }\n',
+  },
+);
 
 const LIMIT = 2;
 const TTL_MS = 60_000;
@@ -29,10 +45,13 @@ class FakeResponse {
   });
 }
 
-function requestFrom(ip: string | undefined, keyId?: string): IncomingMessage {
+function requestFrom(
+  ip: string | undefined,
+  keyName?: string,
+): IncomingMessage {
   const req = { headers: {}, ip } as unknown as IncomingMessage;
   const context = new RequestContext('req', 'POST', parseTarget('/v1/chat'));
-  context.keyId = keyId;
+  context.keyName = keyName;
   bindRequestContext(req, context);
   return req;
 }
@@ -67,8 +86,14 @@ describe('RateLimitGuard', () => {
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', limit: LIMIT, ttl: TTL_MS }],
         }),
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          validatePredefined: false,
+          skipProcessEnv: true,
+          load: [() => SETTINGS],
+        }),
       ],
-      providers: [RateLimitGuard],
+      providers: [ClientKeyRegistry, RateLimitGuard],
     }).compile();
     await moduleRef.init();
     guard = moduleRef.get(RateLimitGuard);
@@ -78,11 +103,20 @@ describe('RateLimitGuard', () => {
     await moduleRef.close();
   });
 
-  it('tracks by key id when the key guard named one', async () => {
+  it('tracks by key name when the key guard named one', async () => {
     const tracker = (
       guard as unknown as { getTracker(req: object): Promise<string> }
-    ).getTracker(requestFrom('10.0.0.1', 'abc123def456'));
-    await expect(tracker).resolves.toBe('key:abc123def456');
+    ).getTracker(requestFrom('10.0.0.1', 'alice'));
+    await expect(tracker).resolves.toBe('key:alice');
+  });
+
+  it("applies a key's own rateLimit from the keys file instead of the default", async () => {
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(await attempt(guard, requestFrom('10.0.0.9', 'fast')));
+    }
+    expect(outcomes.slice(0, 4)).toEqual([true, true, true, true]);
+    expect(outcomes[4]).toBeInstanceOf(ProxyError);
   });
 
   it('tracks by client IP for anonymous requests', async () => {

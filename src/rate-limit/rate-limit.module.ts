@@ -23,7 +23,11 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
         const config = settings.get('rateLimit', { infer: true });
         return {
           throttlers: [
-            { name: 'default', limit: config.max, ttl: config.windowMs },
+            {
+              name: 'default',
+              limit: Math.max(config.max, 1),
+              ttl: config.windowMs,
+            },
           ],
           storage: config.redisUrl
             ? new RedisThrottlerStorage(config.redisUrl, metrics)

@@ -8,8 +8,8 @@ import type { RequestTarget } from './request-target';
  */
 export class RequestContext {
   readonly startedAt = performance.now();
-  /** The id of the matched client key (a digest prefix, never the key). */
-  keyId: string | undefined;
+  /** The name of the matched client key (never the key). */
+  keyName: string | undefined;
   /** The `model` of an inspected body. */
   model: string | undefined;
   /**

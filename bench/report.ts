@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+
+/** Every measure by name, for the proxy and for the floor. */
+export interface Results {
+  proxy: Record<string, number>;
+  floor: Record<string, number>;
+}
+
+/** What a run was asked to do, for the labels and the JSON file. */
+export interface RunSettings {
+  seconds: number;
+  streams: number;
+  cpuRequests: number;
+}
+
+type Row = [string, string, string, string, string];
+
+/** The results as a Markdown table: measure, proxy, floor, proxy/floor, target. */
+export function renderTable(results: Results, settings: RunSettings): string {
+  const { proxy, floor } = results;
+  const { streams } = settings;
+  /** A measure taken on both: proxy, floor, and their ratio unless it is a count. */
+  const both = (
+    label: string,
+    key: string,
+    digits: number,
+    target: string,
+    withRatio = true,
+  ): Row => [
+    label,
+    fmt(proxy[key], digits),
+    fmt(floor[key], digits),
+    withRatio ? fmt(proxy[key] / floor[key], 2) : '',
+    target,
+  ];
+  /** A measure taken on the proxy only. */
+  const own = (label: string, value: string, target: string): Row => [
+    label,
+    value,
+    '',
+    '',
+    target,
+  ];
+  const rows: Row[] = [
+    both('non-streaming req/s (32 conns)', 'rps', 0, '≥ 0.60'),
+    both('non-streaming p50 latency ms', 'latencyP50Ms', 1, ''),
+    both('non-streaming p99 latency ms', 'latencyP99Ms', 1, '≤ 2.00'),
+    both(`SSE lag p50 ms (${streams} streams)`, 'sseLagP50Ms', 2, ''),
+    both(`SSE lag p99 ms (${streams} streams)`, 'sseLagP99Ms', 2, '≤ 1.50'),
+    both('SSE errors', 'sseErrors', 0, '0', false),
+    both(
+      `long streams TTFB p99 ms (${streams} open)`,
+      'longTtfbP99Ms',
+      1,
+      '≤ 2.00',
+    ),
+    both('long stream errors', 'longErrors', 0, '0', false),
+    own('RSS idle KiB', fmt(proxy.rssIdleKiB), ''),
+    own(
+      'RSS per open stream KiB (warm baseline)',
+      fmt(proxy.kibPerStream, 1),
+      '≤ 64',
+    ),
+    [
+      'RSS after 1k / 10k requests KiB',
+      `${fmt(proxy.rssAfter1kKiB)} / ${fmt(proxy.rssAfter10kKiB)}`,
+      '',
+      fmt(proxy.rssAfter10kKiB / proxy.rssAfter1kKiB, 2),
+      '≤ 1.20',
+    ],
+    own('start to /readyz 200 ms', fmt(proxy.startToReadyMs), '≤ 1500'),
+    both('CPU µs per small request', 'cpuUsPerSmallRequest', 0, '≤ 2.75'),
+    both('CPU µs per agent request (200 KB)', 'cpuUsPerAgentRequest', 0, ''),
+  ];
+  return [
+    '| measure | proxy | floor | proxy/floor | target |',
+    '|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Writes the run, its results and its table as JSON to `file`. */
+export function writeResults(
+  file: string,
+  results: Results,
+  settings: RunSettings,
+  table: string,
+): void {
+  const run = {
+    date: new Date().toISOString(),
+    node: process.version,
+    ...settings,
+    results,
+    table,
+  };
+  writeFileSync(file, JSON.stringify(run, null, 2));
+}
+
+export const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n) ? n.toFixed(digits) : '–';
