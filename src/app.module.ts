@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import type { Settings } from './config/settings';
+import { settingsModule } from './config/settings.module';
 import { AuthModule } from './auth/auth.module';
 import { CopilotModule } from './copilot/copilot.module';
 import { ProxyExceptionFilter } from './errors/proxy-exception.filter';
@@ -32,13 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          validatePredefined: false,
-          skipProcessEnv: true,
-          load: [() => settings],
-        }),
+        settingsModule(settings),
         LoggingModule.forRoot(settings.app),
         MetricsModule,
         LifecycleModule,

@@ -6,10 +6,13 @@ import request from 'supertest';
 import type { RecordedRequest } from './support/fake-copilot-api';
 import { rawRequest, waitFor } from './support/http-client';
 import { spawnApp } from './support/spawn-app';
-import { emptyConfigHome, useFakeAndProxy } from './support/test-app';
+import {
+  emptyConfigHome,
+  useFakeAndProxy,
+  useDynamicFakeAndProxy,
+} from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
-const GITHUB_TOKEN = 'gho_testGithubOauthToken';
 const sha256 = (bytes: Buffer | string) =>
   createHash('sha256').update(bytes).digest('hex');
 
@@ -298,16 +301,7 @@ describe('Copilot-aware requests: COPILOT_INITIATOR=passthrough', () => {
 });
 
 describe('Copilot-aware requests: the 401 retry', () => {
-  const ctx = useFakeAndProxy(
-    (fake) => ({
-      GITHUB_TOKEN,
-      GITHUB_API_BASE_URL: fake.url,
-      COPILOT_API_BASE_URL: fake.url,
-    }),
-    { githubTokens: [GITHUB_TOKEN] },
-  );
-  beforeAll(() => waitFor(() => ctx.fake.tokenExchanges === 1));
-
+  const ctx = useDynamicFakeAndProxy();
   it('replays the same bytes with the same headers', async () => {
     ctx.fake.revokeCopilotTokens();
     const text = JSON.stringify(CHAT_TOOL_RESULT);

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { waitFor } from './support/http-client';
-import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
+import {
+  startApp,
+  TestApp,
+  useFakeAndProxy,
+  useDynamicFakeAndProxy,
+} from './support/test-app';
 
 const GITHUB_TOKEN = 'gho_testGithubOauthToken';
 
@@ -59,21 +64,10 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
 
   describe('refresh and 401 retry', () => {
     // Tokens live 4 s and ask to be refreshed after 1 s.
-    const ctx = useFakeAndProxy(
-      (fake) => ({
-        GITHUB_TOKEN,
-        GITHUB_API_BASE_URL: fake.url,
-        COPILOT_API_BASE_URL: fake.url,
-      }),
-      {
-        githubTokens: [GITHUB_TOKEN],
-        tokenLifetimeSeconds: 4,
-        refreshInSeconds: 1,
-      },
+    const ctx = useDynamicFakeAndProxy(
+      {},
+      { tokenLifetimeSeconds: 4, refreshInSeconds: 1 },
     );
-    beforeAll(async () => {
-      await waitFor(() => ctx.fake.tokenExchanges === 1);
-    });
 
     it('refreshes ahead of expiry; requests before, around and after the refresh share one exchange', async () => {
       // The last exchange asked for a refresh 1 s later: send 25 requests at once,
@@ -97,17 +91,7 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
   });
 
   describe('401 from the Copilot API', () => {
-    const ctx = useFakeAndProxy(
-      (fake) => ({
-        GITHUB_TOKEN,
-        GITHUB_API_BASE_URL: fake.url,
-        COPILOT_API_BASE_URL: fake.url,
-      }),
-      { githubTokens: [GITHUB_TOKEN] },
-    );
-    beforeAll(async () => {
-      await waitFor(() => ctx.fake.tokenExchanges === 1);
-    });
+    const ctx = useDynamicFakeAndProxy();
 
     it('on a revoked token: one refresh, one retry, every client gets 200', async () => {
       ctx.fake.revokeCopilotTokens();

@@ -2,9 +2,8 @@ import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { CopilotClient } from '../src/copilot/copilot-client';
 import { rawRequest, waitFor } from './support/http-client';
-import { useFakeAndProxy } from './support/test-app';
+import { useFakeAndProxy, useDynamicFakeAndProxy } from './support/test-app';
 
-const GITHUB_TOKEN = 'gho_testGithubOauthToken';
 const TOKEN = 'test-copilot-token';
 const MiB = 1024 * 1024;
 
@@ -44,18 +43,20 @@ function openUpload(url: string, path: string, length: number) {
   return { req, answer };
 }
 
+/** Uploads `parts` 10-byte parts to `/_test/slow-upload`, `gapMs` apart. */
+async function trickle(url: string, parts: number, gapMs: number) {
+  const upload = openUpload(url, '/_test/slow-upload', parts * 10);
+  for (let i = 1; i < parts; i++) {
+    upload.req.write(Buffer.alloc(10, 7));
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  upload.req.end(Buffer.alloc(10, 7));
+  return upload.answer;
+}
+
 describe('faults: token exchanges stay bounded', () => {
   describe('a path that always answers 401', () => {
-    const ctx = useFakeAndProxy(
-      (fake) => ({
-        GITHUB_TOKEN,
-        GITHUB_API_BASE_URL: fake.url,
-        COPILOT_API_BASE_URL: fake.url,
-      }),
-      { githubTokens: [GITHUB_TOKEN] },
-    );
-    beforeAll(() => waitFor(() => ctx.fake.tokenExchanges === 1));
-
+    const ctx = useDynamicFakeAndProxy();
     it('20 sequential requests cause at most one exchange, and every client gets the 401', async () => {
       const server = ctx.proxy.app.getHttpServer();
       for (let i = 0; i < 20; i++) {
@@ -71,16 +72,7 @@ describe('faults: token exchanges stay bounded', () => {
   });
 
   describe('a revoked token while GitHub fails', () => {
-    const ctx = useFakeAndProxy(
-      (fake) => ({
-        GITHUB_TOKEN,
-        GITHUB_API_BASE_URL: fake.url,
-        COPILOT_API_BASE_URL: fake.url,
-      }),
-      { githubTokens: [GITHUB_TOKEN] },
-    );
-    beforeAll(() => waitFor(() => ctx.fake.tokenExchanges === 1));
-
+    const ctx = useDynamicFakeAndProxy();
     it('answers 503 with Retry-After inside the backoff, turns readiness 503, and recovers', async () => {
       const server = ctx.proxy.app.getHttpServer();
       ctx.fake.exchangeFailure = { status: 503 };
@@ -110,13 +102,10 @@ describe('faults: token exchanges stay bounded', () => {
   });
 
   describe('GitHub answers tokens that have already expired (a skewed clock)', () => {
-    const ctx = useFakeAndProxy(
-      (fake) => ({
-        GITHUB_TOKEN,
-        GITHUB_API_BASE_URL: fake.url,
-        COPILOT_API_BASE_URL: fake.url,
-      }),
-      { githubTokens: [GITHUB_TOKEN], issueExpiredTokens: true },
+    const ctx = useDynamicFakeAndProxy(
+      {},
+      { issueExpiredTokens: true },
+      { waitForToken: false },
     );
 
     it('backs off instead of exchanging in a loop, and says why', async () => {
@@ -132,17 +121,7 @@ describe('faults: token exchanges stay bounded', () => {
 });
 
 describe('faults: replay copies have a global budget', () => {
-  const ctx = useFakeAndProxy(
-    (fake) => ({
-      GITHUB_TOKEN,
-      GITHUB_API_BASE_URL: fake.url,
-      COPILOT_API_BASE_URL: fake.url,
-      REPLAY_MAX_BYTES: String(4 * MiB),
-    }),
-    { githubTokens: [GITHUB_TOKEN] },
-  );
-  beforeAll(() => waitFor(() => ctx.fake.tokenExchanges === 1));
-
+  const ctx = useDynamicFakeAndProxy({ REPLAY_MAX_BYTES: String(4 * MiB) });
   it('a body past the budget streams without a copy (its 401 passes, the token is refreshed for the next); one within it is retried', async () => {
     const client = ctx.proxy.app.get(CopilotClient);
     const held = openUpload(ctx.proxy.url, '/_test/echo', 3 * MiB);
@@ -225,13 +204,7 @@ describe('faults: the header timeout starts when the body has been sent', () => 
   }));
 
   it('a slow upload is not a 504', async () => {
-    const upload = openUpload(ctx.proxy.url, '/_test/slow-upload', 30);
-    for (let i = 0; i < 2; i++) {
-      upload.req.write(Buffer.alloc(10, 7));
-      await new Promise((r) => setTimeout(r, 400));
-    }
-    upload.req.end(Buffer.alloc(10, 7));
-    const answer = await upload.answer;
+    const answer = await trickle(ctx.proxy.url, 3, 400);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body).bodyLength).toBe(30);
   });
@@ -254,13 +227,7 @@ describe('faults: a body that stops arriving', () => {
   });
 
   it('lets a body that keeps arriving take its time', async () => {
-    const upload = openUpload(ctx.proxy.url, '/_test/slow-upload', 50);
-    for (let i = 0; i < 4; i++) {
-      upload.req.write(Buffer.alloc(10, 7));
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    upload.req.end(Buffer.alloc(10, 7));
-    const answer = await upload.answer;
+    const answer = await trickle(ctx.proxy.url, 5, 150);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body).bodyLength).toBe(50);
   });

@@ -1,9 +1,13 @@
 import request from 'supertest';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { readSse } from './support/http-client';
-import { startApp, useFakeAndProxy } from './support/test-app';
+import {
+  FIXTURE_GITHUB_TOKEN,
+  startApp,
+  useDynamicFakeAndProxy,
+} from './support/test-app';
 
-const GITHUB_TOKEN = 'gho_metricsTestToken';
+const GITHUB_TOKEN = FIXTURE_GITHUB_TOKEN;
 const KEY = 'metrics-client-key';
 
 /** Reads one sample from Prometheus text, e.g. `name{a="b"}`; undefined when absent. */
@@ -16,14 +20,10 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('Prometheus metrics', () => {
-  const ctx = useFakeAndProxy(
-    (fake) => ({
-      GITHUB_TOKEN,
-      GITHUB_API_BASE_URL: fake.url,
-      COPILOT_API_BASE_URL: fake.url,
-      PROXY_API_KEYS: KEY,
-    }),
-    { githubTokens: [GITHUB_TOKEN] },
+  const ctx = useDynamicFakeAndProxy(
+    { PROXY_API_KEYS: KEY },
+    {},
+    { waitForToken: false },
   );
   const server = () => ctx.proxy.app.getHttpServer();
   const scrape = async () => (await request(server()).get('/metrics')).text;

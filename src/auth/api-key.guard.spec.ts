@@ -1,4 +1,4 @@
-import { ConfigModule } from '@nestjs/config';
+import { settingsModule } from '../config/settings.module';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { Test } from '@nestjs/testing';
@@ -32,12 +32,7 @@ async function createGuard(apiKeys: string): Promise<ApiKeyGuard> {
   });
   const moduleRef = await Test.createTestingModule({
     imports: [
-      ConfigModule.forRoot({
-        ignoreEnvFile: true,
-        validatePredefined: false,
-        skipProcessEnv: true,
-        load: [() => settings],
-      }),
+      settingsModule(settings),
     ],
     providers: [Reflector, ClientKeyRegistry, ApiKeyGuard],
   }).compile();

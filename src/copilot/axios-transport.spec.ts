@@ -1,4 +1,4 @@
-import { ConfigModule } from '@nestjs/config';
+import { settingsModule } from '../config/settings.module';
 import { Test } from '@nestjs/testing';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -73,12 +73,7 @@ describe('AxiosTransport', () => {
     });
     const moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({
-          ignoreEnvFile: true,
-          validatePredefined: false,
-          skipProcessEnv: true,
-          load: [() => settings],
-        }),
+        settingsModule(settings),
       ],
       providers: [AxiosTransport],
     }).compile();

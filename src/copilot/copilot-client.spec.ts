@@ -1,4 +1,4 @@
-import { ConfigModule } from '@nestjs/config';
+import { settingsModule } from '../config/settings.module';
 import { Test } from '@nestjs/testing';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
@@ -90,12 +90,7 @@ async function createClient(
   const settings = parseSettings({ COPILOT_TOKEN: 'unused', ...env });
   const moduleRef = await Test.createTestingModule({
     imports: [
-      ConfigModule.forRoot({
-        ignoreEnvFile: true,
-        validatePredefined: false,
-        skipProcessEnv: true,
-        load: [() => settings],
-      }),
+      settingsModule(settings),
     ],
     providers: [
       CopilotClient,

@@ -1,4 +1,4 @@
-import { ConfigModule } from '@nestjs/config';
+import { settingsModule } from '../config/settings.module';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -86,12 +86,7 @@ describe('RateLimitGuard', () => {
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', limit: LIMIT, ttl: TTL_MS }],
         }),
-        ConfigModule.forRoot({
-          ignoreEnvFile: true,
-          validatePredefined: false,
-          skipProcessEnv: true,
-          load: [() => SETTINGS],
-        }),
+        settingsModule(SETTINGS),
       ],
       providers: [ClientKeyRegistry, RateLimitGuard],
     }).compile();

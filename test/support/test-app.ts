@@ -9,6 +9,7 @@ import { APP_OPTIONS, configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { parseSettings, Settings } from '../../src/config/settings';
 import { FakeCopilotApi, FakeOptions } from './fake-copilot-api';
+import { waitFor } from './http-client';
 
 export interface TestApp {
   app: INestApplication;
@@ -79,5 +80,33 @@ export function useFakeAndProxy(
     await fixture.proxy?.close();
     await fixture.fake?.stop();
   });
+  return fixture;
+}
+
+/** The GitHub OAuth token the dynamic-mode fixture's fake exchanges. */
+export const FIXTURE_GITHUB_TOKEN = 'gho_testGithubOauthToken';
+
+/**
+ * `useFakeAndProxy` in dynamic mode: the app exchanges `FIXTURE_GITHUB_TOKEN` at
+ * the fake, which also serves the Copilot API; `waitForToken` (default) holds the
+ * tests until the first token is in.
+ */
+export function useDynamicFakeAndProxy(
+  env: Record<string, string> = {},
+  fakeOptions: FakeOptions = {},
+  { waitForToken = true } = {},
+): ProxyFixture {
+  const fixture = useFakeAndProxy(
+    (fake) => ({
+      GITHUB_TOKEN: FIXTURE_GITHUB_TOKEN,
+      GITHUB_API_BASE_URL: fake.url,
+      COPILOT_API_BASE_URL: fake.url,
+      ...env,
+    }),
+    { githubTokens: [FIXTURE_GITHUB_TOKEN], ...fakeOptions },
+  );
+  if (waitForToken) {
+    beforeAll(() => waitFor(() => fixture.fake.tokenExchanges >= 1));
+  }
   return fixture;
 }
