@@ -9,7 +9,9 @@ import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ModelsModule } from './models/models.module';
 import { ProxyModule } from './proxy/proxy.module';
+import { UsageModule } from './usage/usage.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RequestContextModule } from './request-context/request-context.module';
 
@@ -42,6 +44,8 @@ export class AppModule {
         // runs before the rate-limit guard: limits are per key.
         AuthModule.forRoot(keysRequired(settings)),
         ...(rateLimited(settings) ? [RateLimitModule] : []),
+        ModelsModule,
+        UsageModule,
         HealthModule,
         // Last: its wildcard route must not shadow the service's own endpoints.
         ProxyModule,

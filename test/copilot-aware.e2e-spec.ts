@@ -384,8 +384,17 @@ describe('npm run claude-code', () => {
       PROXY_API_KEY: 'team-key-for-claude-code',
     });
     expect(result.code).toBe(0);
-    // The fake account has no Claude model: the tool says so, naming what it has.
-    expect(result.out).toContain('offers no Claude model (models: gpt-4o)');
+    // The fake account's models: the newest Sonnet, and Haiku as the small one.
+    expect(result.out).toContain(
+      `export ANTHROPIC_BASE_URL=${ctx.proxy.url}\n`,
+    );
+    expect(result.out).toContain(
+      'export ANTHROPIC_AUTH_TOKEN="$PROXY_API_KEY"\n',
+    );
+    expect(result.out).toContain('export ANTHROPIC_MODEL=claude-sonnet-4\n');
+    expect(result.out).toContain(
+      'export ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4.5\n',
+    );
     expect(result.out).not.toContain('team-key-for-claude-code');
     expect(ctx.fake.requests.at(-1)!.url).toBe('/models');
   });

@@ -76,7 +76,13 @@ describe('proxy streaming (Server-Sent Events)', () => {
     });
     expect(completion.choices[0].message.content).toBe('Hello from the fake.');
     const models = await client.models.list();
-    expect(models.data.map((m) => m.id)).toEqual(['gpt-4o']);
+    expect(models.data.map((m) => m.id)).toEqual([
+      'gpt-4o',
+      'claude-sonnet-4',
+      'claude-opus-4',
+      'claude-haiku-4.5',
+      'gpt-4.1',
+    ]);
   });
 
   it('aborts the upstream request as soon as the client disconnects', async () => {

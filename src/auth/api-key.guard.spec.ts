@@ -31,9 +31,7 @@ async function createGuard(apiKeys: string): Promise<ApiKeyGuard> {
     PROXY_API_KEYS: apiKeys,
   });
   const moduleRef = await Test.createTestingModule({
-    imports: [
-      settingsModule(settings),
-    ],
+    imports: [settingsModule(settings)],
     providers: [Reflector, ClientKeyRegistry, ApiKeyGuard],
   }).compile();
   return moduleRef.get(ApiKeyGuard);

@@ -72,9 +72,7 @@ describe('AxiosTransport', () => {
       UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
     });
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        settingsModule(settings),
-      ],
+      imports: [settingsModule(settings)],
       providers: [AxiosTransport],
     }).compile();
     transport = moduleRef.get(AxiosTransport);

@@ -19,10 +19,12 @@ import {
 const FIRST: CopilotCredentials = {
   token: 'copilot-token-1',
   apiBaseUrl: 'https://api.one.example',
+  account: 'api.one.example/0123456789abcdef',
 };
 const FRESH: CopilotCredentials = {
   token: 'copilot-token-2',
   apiBaseUrl: 'https://api.two.example',
+  account: 'api.two.example/0123456789abcdef',
 };
 
 const readAll = async (body: OutboundRequest['body']): Promise<Buffer> => {
@@ -89,9 +91,7 @@ async function createClient(
 ): Promise<CopilotClient> {
   const settings = parseSettings({ COPILOT_TOKEN: 'unused', ...env });
   const moduleRef = await Test.createTestingModule({
-    imports: [
-      settingsModule(settings),
-    ],
+    imports: [settingsModule(settings)],
     providers: [
       CopilotClient,
       { provide: UpstreamTransport, useValue: transport },
@@ -185,7 +185,9 @@ describe('CopilotClient', () => {
 
     const response = await send(client, Buffer.from('{}'));
 
-    expect(response).toBe(second);
+    // The same upstream answer, with the account that gave it.
+    expect(response).toMatchObject({ ...second, account: expect.any(String) });
+    expect(response.body).toBe(second.body);
     expect(transport.sent).toHaveLength(2);
     expect(tokens.refreshAfterRejection).toHaveBeenCalledTimes(1);
     expect(tokens.rejectedAfterRefresh).toHaveBeenCalledWith(FRESH);
@@ -219,7 +221,12 @@ describe('CopilotClient', () => {
 
     const response = await send(client, streamOf('{}'));
 
-    expect(response).toBe(rejected);
+    // The same upstream answer, with the account that gave it.
+    expect(response).toMatchObject({
+      ...rejected,
+      account: expect.any(String),
+    });
+    expect(response.body).toBe(rejected.body);
     expect(rejected.body.destroyed).toBe(false);
     expect(transport.sent).toHaveLength(1);
     expect(tokens.refreshAfterRejection).not.toHaveBeenCalled();
@@ -237,7 +244,12 @@ describe('CopilotClient', () => {
 
     const response = await send(client, Readable.from(chunks));
 
-    expect(response).toBe(rejected);
+    // The same upstream answer, with the account that gave it.
+    expect(response).toMatchObject({
+      ...rejected,
+      account: expect.any(String),
+    });
+    expect(response.body).toBe(rejected.body);
     expect(rejected.body.destroyed).toBe(false);
     expect(transport.sent).toHaveLength(1);
     expect(transport.sent[0].bytes.length).toBe(
@@ -255,7 +267,12 @@ describe('CopilotClient', () => {
 
     const response = await send(client, streamOf('{}'));
 
-    expect(response).toBe(rejected);
+    // The same upstream answer, with the account that gave it.
+    expect(response).toMatchObject({
+      ...rejected,
+      account: expect.any(String),
+    });
+    expect(response.body).toBe(rejected.body);
     expect(rejected.body.destroyed).toBe(false);
     expect(tokens.refreshAfterRejection).toHaveBeenCalledTimes(1);
     expect(transport.sent).toHaveLength(1);
@@ -286,7 +303,12 @@ describe('CopilotClient', () => {
 
     const response = await send(client, Buffer.from('{}'), caller.signal);
 
-    expect(response).toBe(rejected);
+    // The same upstream answer, with the account that gave it.
+    expect(response).toMatchObject({
+      ...rejected,
+      account: expect.any(String),
+    });
+    expect(response.body).toBe(rejected.body);
     expect(transport.sent).toHaveLength(1);
   });
 
@@ -295,7 +317,9 @@ describe('CopilotClient', () => {
     const client = await createClient(transport, tokens);
     const forbidden = answer(403);
     transport.answers.push(forbidden);
-    expect(await send(client, streamOf('{}'))).toBe(forbidden);
+    const got = await send(client, streamOf('{}'));
+    expect(got.body).toBe(forbidden.body);
+    expect(got.status).toBe(forbidden.status);
     expect(tokens.refreshAfterRejection).not.toHaveBeenCalled();
     expect(transport.sent).toHaveLength(1);
   });
@@ -319,7 +343,12 @@ describe('CopilotClient', () => {
     transport.replayOnDeadSocket = true;
     const response = await send(client, streamOf('12345'));
     expect(transport.replayed).toEqual([undefined]);
-    expect(response).toBe(rejected);
+    // The same upstream answer, with the account that gave it.
+    expect(response).toMatchObject({
+      ...rejected,
+      account: expect.any(String),
+    });
+    expect(response.body).toBe(rejected.body);
     expect(transport.sent).toHaveLength(1);
   });
 });

@@ -19,6 +19,9 @@ import {
 /** Bodies up to this size are kept while they stream so a 401 can be retried. */
 export const REPLAY_LIMIT_BYTES = 4 * 1024 * 1024;
 
+/** The upstream's answer, and the Copilot account that gave it. */
+export type CopilotAnswer = UpstreamResponse & { account: string };
+
 /** A request for the Copilot API, before credentials are added. */
 export interface UpstreamRequest {
   method: string;
@@ -60,7 +63,7 @@ export class CopilotClient {
     return this.budget.heldBytes;
   }
 
-  async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+  async send(request: UpstreamRequest): Promise<CopilotAnswer> {
     const credentials = await this.tokens.getCredentials();
     const body =
       request.body instanceof Readable
@@ -95,8 +98,8 @@ export class CopilotClient {
     request: UpstreamRequest,
     body: Body,
     rejected: CopilotCredentials,
-    first: UpstreamResponse,
-  ): Promise<UpstreamResponse> {
+    first: CopilotAnswer,
+  ): Promise<CopilotAnswer> {
     const again = await replayOf(body);
     if (!again) {
       this.tokens.refreshAfterRejection(rejected).catch(() => undefined);
@@ -116,11 +119,11 @@ export class CopilotClient {
     return retried;
   }
 
-  private roundTrip(
+  private async roundTrip(
     request: UpstreamRequest,
     body: Body,
     credentials: CopilotCredentials,
-  ): Promise<UpstreamResponse> {
+  ): Promise<CopilotAnswer> {
     const outbound: OutboundRequest = {
       baseUrl: credentials.apiBaseUrl,
       method: request.method,
@@ -133,7 +136,8 @@ export class CopilotClient {
       signal: request.signal,
       replayBody: () => replayOf(body),
     };
-    return this.transport.roundTrip(outbound);
+    const answer = await this.transport.roundTrip(outbound);
+    return { ...answer, account: credentials.account };
   }
 }
 

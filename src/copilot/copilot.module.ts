@@ -33,6 +33,7 @@ function tokenProvider(
     config.apiBaseUrl,
     DEFAULT_COPILOT_API_BASE_URL,
     metrics,
+    config.githubToken,
   );
 }
 

@@ -30,6 +30,11 @@ export const PROXY_ERRORS = {
     type: 'rate_limit_error',
     message: 'Rate limit exceeded',
   },
+  quota_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'The quota of this key is used up for the period',
+  },
   github_token_rejected: {
     status: 401,
     type: 'authentication_error',

@@ -23,6 +23,7 @@ export function readBodyUpTo(
       source.off('end', onEnd);
       source.off('error', onError);
       source.off('aborted', onError);
+      source.off('close', onClose);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -30,6 +31,8 @@ export function readBodyUpTo(
       if (size <= limit) return;
       source.pause();
       cleanup();
+      // Until the stream is read, an error must not go unheard; the reader sees it then.
+      source.on('error', () => undefined);
       resolve({ stream: Readable.from(prepend(chunks, source)) });
     };
     const onEnd = () => {
@@ -46,8 +49,12 @@ export function readBodyUpTo(
         }),
       );
     };
+    const onClose = () => {
+      if (!source.readableEnded) onError();
+    };
     source.on('data', onData);
     source.once('end', onEnd);
+    source.once('close', onClose);
     source.once('error', onError);
     source.once('aborted', onError);
   });

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { Settings } from '../config/settings';
 import type { UpstreamRequest } from '../copilot/copilot-client';
 import { MetricsService } from '../metrics/metrics.service';
-import { hasHeader, setHeader } from '../proxy/header-policy';
+import { hasHeader, headerValue, setHeader } from '../proxy/header-policy';
 import type { RequestContext } from '../request-context/request-context';
 import { readBodyUpTo } from './body-reader';
 import { ConversationKind, readConversation } from './conversation';
@@ -55,6 +55,9 @@ export class RequestInspector {
     const kind = conversationKind(request);
     if (kind === undefined) return request;
     const clientSet = hasHeader(request.headers, 'x-initiator');
+    if (clientSet) {
+      context.initiatorHeader = headerValue(request.headers, 'x-initiator');
+    }
     if (!this.enabled)
       return this.record(context, request, clientSet ? 'client' : 'none');
 
@@ -84,6 +87,7 @@ export class RequestInspector {
     if (facts.initiator === undefined)
       return this.record(context, inspected, 'none');
     headers['X-Initiator'] = facts.initiator;
+    context.initiatorHeader = facts.initiator;
     return this.record(context, inspected, facts.initiator);
   }
 

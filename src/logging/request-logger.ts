@@ -33,6 +33,7 @@ export class RequestLogger {
         res: { statusCode },
         durationMs: Math.round(performance.now() - context.startedAt),
         ...(complete ? undefined : { aborted: true }),
+        ...(context.keyName !== undefined && { key: context.keyName }),
         ...(context.model !== undefined && { model: context.model }),
         ...(context.initiator !== undefined && {
           initiator: context.initiator,
@@ -41,6 +42,7 @@ export class RequestLogger {
           upstreamStatus: context.upstreamStatus,
         }),
         ...(context.bytes !== undefined && { bytes: context.bytes }),
+        ...(context.tokens !== undefined && { tokens: context.tokens }),
         ...(context.outcome !== undefined && { outcome: context.outcome }),
         ...(context.detail !== undefined && { detail: context.detail }),
       },

@@ -71,6 +71,40 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly tokens = new Counter({
+    name: 'copilot_proxy_tokens_total',
+    help: 'Tokens used, by client key name, model and kind (prompt, cached, completion)',
+    labelNames: ['key', 'model', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly premiumRequests = new Counter({
+    name: 'copilot_proxy_premium_requests_total',
+    help: 'Premium requests spent (initiator user × the model multiplier), by key name and model',
+    labelNames: ['key', 'model'] as const,
+    registers: [this.registry],
+  });
+
+  readonly quotaRejections = new Counter({
+    name: 'copilot_proxy_quota_rejections_total',
+    help: 'Requests refused because the key was past its quota',
+    labelNames: ['key'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamRateLimited = new Counter({
+    name: 'copilot_proxy_upstream_rate_limited_total',
+    help: 'Upstream 429 answers, by the limit named in x-ratelimit-exceeded (unknown when absent)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly usageStorageFailures = new Counter({
+    name: 'copilot_proxy_usage_storage_failures_total',
+    help: 'Usage counts or quota checks the usage storage (Redis) did not answer',
+    registers: [this.registry],
+  });
+
   readonly tokenExchanges = new Counter({
     name: 'copilot_proxy_token_exchanges_total',
     help: 'Copilot token exchanges with GitHub, by outcome',
@@ -95,6 +129,30 @@ export class MetricsService {
       route: context.route,
       status: String(status),
     });
+  }
+
+  /** One answer's usage, under a key name and a model from the account's list. */
+  countUsage(
+    key: string,
+    model: string,
+    usage: {
+      premiumRequests: number;
+      promptTokens: number;
+      cachedTokens: number;
+      completionTokens: number;
+    },
+  ): void {
+    if (usage.promptTokens)
+      this.tokens.inc({ key, model, kind: 'prompt' }, usage.promptTokens);
+    if (usage.cachedTokens)
+      this.tokens.inc({ key, model, kind: 'cached' }, usage.cachedTokens);
+    if (usage.completionTokens)
+      this.tokens.inc(
+        { key, model, kind: 'completion' },
+        usage.completionTokens,
+      );
+    if (usage.premiumRequests)
+      this.premiumRequests.inc({ key, model }, usage.premiumRequests);
   }
 
   onExchange(outcome: 'success' | 'failure'): void {

@@ -131,6 +131,20 @@ export function hasHeader(headers: HeaderFields, lower: string): boolean {
   return Object.keys(headers).some((name) => name.toLowerCase() === lower);
 }
 
+/** A header's value (the first, lower-cased), whatever the case of its name. */
+export function headerValue(
+  headers: HeaderFields,
+  lower: string,
+): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== lower || value === undefined) continue;
+    return String(Array.isArray(value) ? value[0] : value)
+      .trim()
+      .toLowerCase();
+  }
+  return undefined;
+}
+
 /** Removes a header under every case of its name. */
 export function deleteHeader(headers: HeaderFields, lower: string): void {
   for (const name of Object.keys(headers)) {

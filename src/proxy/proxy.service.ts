@@ -10,16 +10,20 @@ import {
   RequestContext,
   requestContext,
 } from '../request-context/request-context';
-import { ResponseRelay } from './response-relay';
+import { CopilotAccount } from '../usage/copilot-account.service';
+import { UsageTap } from '../usage/usage-tap';
+import { UsageService } from '../usage/usage.service';
+import { isEventStream } from './header-policy';
+import { BodyTap, ResponseRelay } from './response-relay';
 import { buildUpstreamRequest } from './upstream-request';
 
 /**
  * The request path of every proxied request, one stage after another: build the
  * upstream request, inspect a model request's body (initiator and vision
  * headers), call upstream (token, transport, one 401 retry), relay the answer —
- * or answer a count_tokens call the upstream does not serve. A stage that fails
- * throws a `ProxyError`; the exception filter answers it. New stages (quota,
- * cache, metering) go between these.
+ * or answer a count_tokens call the upstream does not serve. Around the call: the
+ * key's quota before it, usage metering on the answer's way out. A stage that
+ * fails throws a `ProxyError`; the exception filter answers it.
  */
 @Injectable()
 export class ProxyService {
@@ -28,6 +32,8 @@ export class ProxyService {
     private readonly tokenCount: TokenCountFallback,
     private readonly client: CopilotClient,
     private readonly relay: ResponseRelay,
+    private readonly usage: UsageService,
+    private readonly account: CopilotAccount,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -35,10 +41,24 @@ export class ProxyService {
     const context = requestContext(req);
     const built = buildUpstreamRequest(context, req);
     const inspected = await this.inspector.inspect(context, built);
+    await this.usage.checkQuota(context, res);
     const request = await this.tokenCount.prepare(inspected);
     const upstream = await this.callUpstream(context, request);
     if (this.tokenCount.answer(context, request, upstream, res)) return;
-    this.relay.relay(context, upstream, res);
+    this.relay.relay(context, upstream, res, this.meter(context, upstream));
+  }
+
+  /** The metering stage: a tap that reads usage from a model answer as it passes. */
+  private meter(
+    context: RequestContext,
+    upstream: UpstreamResponse,
+  ): BodyTap | undefined {
+    if (!this.usage.meters(context)) return undefined;
+    const tap = new UsageTap(isEventStream(upstream.rawHeaders));
+    return {
+      chunk: (chunk) => tap.push(chunk),
+      end: () => void this.usage.record(context, upstream.status, tap.end()),
+    };
   }
 
   private async callUpstream(
@@ -50,6 +70,8 @@ export class ProxyService {
     });
     const upstream = await this.client.send(request);
     timer();
+    context.account = upstream.account;
+    this.account.observe(upstream.status, upstream.rawHeaders);
     if (request.signal.aborted) {
       upstream.body.destroy();
       throw new ProxyError('client_closed');

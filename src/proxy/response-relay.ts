@@ -19,6 +19,12 @@ const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
   upstream_reset: () => 'upstream reset mid-body: connection cut',
 };
 
+/** Sees an answer's body as it passes, and its end (complete or cut). */
+export interface BodyTap {
+  chunk(chunk: Buffer): void;
+  end(): void;
+}
+
 /**
  * The last stage: the upstream's status and headers (less hop-by-hop) go to the
  * client, then the body chunk by chunk through `StreamPipe`; an event stream's
@@ -41,6 +47,7 @@ export class ResponseRelay {
     context: RequestContext,
     upstream: UpstreamResponse,
     res: ServerResponse,
+    tap?: BodyTap,
   ): void {
     const headers = clientResponseHeaders(upstream.rawHeaders);
     const streaming = isEventStream(upstream.rawHeaders);
@@ -53,16 +60,23 @@ export class ResponseRelay {
     }
     context.upstreamStatus = upstream.status;
     const idleMs = this.idleTimeoutMs;
-    new StreamPipe(upstream.body, res, idleMs, (outcome, bytes) => {
-      context.bytes = bytes;
-      context.outcome = outcome;
-      context.detail = CUT_DETAIL[outcome]?.(idleMs);
-      if (streaming) this.metrics.activeStreams.dec();
-      this.metrics.streamedBytes.inc({ route: context.route }, bytes);
-      if (CUT_DETAIL[outcome]) {
-        this.metrics.upstreamFailures.inc({ kind: outcome });
-      }
-    }).start();
+    new StreamPipe(
+      upstream.body,
+      res,
+      idleMs,
+      (outcome, bytes) => {
+        context.bytes = bytes;
+        context.outcome = outcome;
+        context.detail = CUT_DETAIL[outcome]?.(idleMs);
+        if (streaming) this.metrics.activeStreams.dec();
+        this.metrics.streamedBytes.inc({ route: context.route }, bytes);
+        if (CUT_DETAIL[outcome]) {
+          this.metrics.upstreamFailures.inc({ kind: outcome });
+        }
+        tap?.end();
+      },
+      tap?.chunk,
+    ).start();
   }
 
   /**

@@ -21,6 +21,8 @@ export class StreamPipe {
     private readonly res: ServerResponse,
     private readonly idleTimeoutMs: number,
     private readonly onDone: (outcome: PipeOutcome, bytes: number) => void,
+    /** Sees each chunk as it passes (usage metering); must not keep the pipe waiting. */
+    private readonly tap?: (chunk: Buffer) => void,
   ) {}
 
   start(): void {
@@ -37,6 +39,7 @@ export class StreamPipe {
   private readonly onData = (chunk: Buffer): void => {
     this.bytes += chunk.length;
     this.timer?.refresh();
+    this.tap?.(chunk);
     if (!this.res.write(chunk)) {
       this.paused = true;
       this.body.pause();

@@ -17,6 +17,12 @@ export class RequestContext {
    * `X-Initiator` itself, `none` when the body could not be read).
    */
   initiator: 'user' | 'agent' | 'client' | 'none' | undefined;
+  /** The `X-Initiator` value sent upstream (the client's or inferred), if any. */
+  initiatorHeader: string | undefined;
+  /** The Copilot account that answered (`CopilotCredentials.account`). */
+  account: string | undefined;
+  /** Prompt and completion tokens the answer reported. */
+  tokens: number | undefined;
   upstreamStatus: number | undefined;
   /** Response body bytes relayed from the upstream. */
   bytes: number | undefined;

@@ -40,9 +40,9 @@ export interface FakeOptions {
 /**
  * A fake of the Copilot API and of the GitHub endpoints it depends on, on a real
  * loopback socket: the Copilot routes (`fake-copilot-routes.ts`), GitHub's token
- * exchange and device flow (`fake-github.ts`), and `/_test/*` routes that misbehave
- * on purpose (`fake-fault-routes.ts`). Every route answers once the request body has
- * been read to its end. Emits `request` (a {@link RecordedRequest}, body read) and
+ * exchange, account and quota info and device flow (`fake-github.ts`), and `/_test/*`
+ * routes that misbehave on purpose (`fake-fault-routes.ts`). Every route answers once
+ * the request body has been read to its end. Emits `request` (a {@link RecordedRequest}, body read) and
  * `aborted` (the client closed before the answer was complete).
  */
 export class FakeCopilotApi extends EventEmitter {
@@ -62,6 +62,18 @@ export class FakeCopilotApi extends EventEmitter {
   reusedSocketResets = 0;
   /** When each device-flow poll arrived (`Date.now()`). */
   devicePolls: number[] = [];
+  /** Inference answers carry `copilot_usage` `{total_nano_aiu, token_details}` next to `usage`. */
+  copilotUsage = false;
+  /** When set, every inference answer carries `x-quota-snapshot-premium_interactions: <this>`. */
+  quotaSnapshot: string | undefined = undefined;
+  /** Every `GET /models`, refused (token, `Editor-Version`) and failed ones included. */
+  modelsRequests = 0;
+  /** When set, `GET /models` answers this status with a JSON error (429: `retry-after: 5`). */
+  modelsFailure: undefined | { status: number } = undefined;
+  /** `GET /models` answers after this many milliseconds (0: at once). */
+  modelsDelayMs = 0;
+  /** Every `GET /copilot_internal/user` (account, plan and quota snapshots), refused ones included. */
+  userInfoRequests = 0;
   private server?: Server;
   private readonly sockets = new FakeSockets();
   private readonly timers = new FakeTimers();
@@ -77,7 +89,7 @@ export class FakeCopilotApi extends EventEmitter {
     this.githubTokens = new Set(options.githubTokens ?? []);
     this.issueExpiredTokens = options.issueExpiredTokens ?? false;
     this.github = new GitHubRoutes(this);
-    this.copilot = new CopilotRoutes(this.copilotTokens, this.timers);
+    this.copilot = new CopilotRoutes(this, this.timers);
     this.faults = new FaultRoutes(this, this.sockets, this.timers);
   }
 
@@ -173,6 +185,8 @@ export class FakeCopilotApi extends EventEmitter {
   /** GitHub's routes need no Copilot token; the Copilot API and `/_test/*` do. */
   private route(ex: Exchange): void {
     if (this.github.handle(ex)) return;
+    if (ex.url.pathname === '/models' && ex.req.method === 'GET')
+      this.modelsRequests++;
     if (!this.copilot.admit(ex)) return;
     if (ex.url.pathname.startsWith('/_test/')) return this.faults.handle(ex);
     this.copilot.handle(ex);

@@ -57,6 +57,24 @@ export class FaultRoutes {
           { 'retry-after': '7' },
         );
       }
+      // `rate-limited[?limit=<name>]`: the API's usage 429, JSON `{"message":"Sorry, you
+      // have exceeded your Copilot token usage…","code":"rate_limited"}`, with
+      // `retry-after: 60` and, only when `limit` is given, `x-ratelimit-exceeded: <limit>`.
+      case 'rate-limited': {
+        const limit = url.searchParams.get('limit');
+        return json(
+          res,
+          429,
+          {
+            message: 'Sorry, you have exceeded your Copilot token usage…',
+            code: 'rate_limited',
+          },
+          {
+            'retry-after': '60',
+            ...(limit !== null && { 'x-ratelimit-exceeded': limit }),
+          },
+        );
+      }
       // Never answers.
       case 'stall-headers':
         return;

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FakeCopilotApi } from './fake-copilot-api';
 import { Exchange, json, parseBody } from './fake-http';
 
@@ -6,9 +7,17 @@ const CLIENT_ID = 'Iv1.b507a08c87ecfe98';
 const DEVICE_CODE = 'fake-device-code';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
+/** GitHub's 401 for an unknown token: `{message: "Bad credentials", documentation_url}`. */
+function badCredentials(res: ServerResponse): void {
+  json(res, 401, {
+    message: 'Bad credentials',
+    documentation_url: 'https://docs.github.com/rest',
+  });
+}
+
 /**
- * The GitHub endpoints the proxy depends on: the Copilot token exchange (GitHub API)
- * and the OAuth device flow (github.com). Neither needs a Copilot token. Reads its
+ * The GitHub endpoints the proxy depends on: the Copilot token exchange and the
+ * account's plan and quotas (GitHub API), and the OAuth device flow (github.com). Neither needs a Copilot token. Reads its
  * settings from, and counts into, the public fields of the {@link FakeCopilotApi}.
  */
 export class GitHubRoutes {
@@ -22,6 +31,9 @@ export class GitHubRoutes {
       case '/copilot_internal/v2/token':
         this.tokenExchange(ex);
         return true;
+      case '/copilot_internal/user':
+        this.userInfo(ex);
+        return true;
       case '/login/device/code':
         this.deviceCode(ex);
         return true;
@@ -33,6 +45,13 @@ export class GitHubRoutes {
     }
   }
 
+  /** The GitHub token of `Authorization: token <github token>`, if the fake knows it. */
+  private githubToken({ req }: Exchange): string | undefined {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('token ') ? auth.slice(6) : '';
+    return this.fake.githubTokens.has(token) ? token : undefined;
+  }
+
   /**
    * `GET /copilot_internal/v2/token` with `Authorization: token <github token>` →
    * `{token, expires_at, refresh_in, endpoints: {api, proxy, telemetry},
@@ -40,7 +59,8 @@ export class GitHubRoutes {
    * token opaque (`tid=…;exp=…;sku=…;proxy-ep=…`). An unknown GitHub token gets 401
    * `{message: "Bad credentials", documentation_url}`.
    */
-  private tokenExchange({ req, res }: Exchange): void {
+  private tokenExchange(ex: Exchange): void {
+    const { res } = ex;
     const fake = this.fake;
     fake.tokenExchangeAttempts++;
     if (fake.exchangeFailure) {
@@ -49,14 +69,7 @@ export class GitHubRoutes {
         message: `fake token exchange failure ${status}`,
       });
     }
-    const auth = req.headers.authorization ?? '';
-    const githubToken = auth.startsWith('token ') ? auth.slice(6) : '';
-    if (!fake.githubTokens.has(githubToken)) {
-      return json(res, 401, {
-        message: 'Bad credentials',
-        documentation_url: 'https://docs.github.com/rest',
-      });
-    }
+    if (this.githubToken(ex) === undefined) return badCredentials(res);
     fake.tokenExchanges++;
     const now = Math.floor(Date.now() / 1000);
     const lifetime = fake.options.tokenLifetimeSeconds ?? 1800;
@@ -78,6 +91,54 @@ export class GitHubRoutes {
       },
       chat_enabled: true,
       sku: 'free',
+    });
+  }
+
+  /**
+   * `GET /copilot_internal/user` with `Authorization: token <github token>` (an
+   * unknown one gets the token exchange's 401), counted in
+   * {@link FakeCopilotApi.userInfoRequests} → `{login: "fake-user", copilot_plan:
+   * "individual", access_type_sku: "free_limited_copilot", quota_reset_date:
+   * "2026-12-01", endpoints: {api}, quota_snapshots: {chat, completions,
+   * premium_interactions}}`; `endpoints.api` as in the token exchange. Each snapshot is
+   * `{entitlement, remaining, percent_remaining, overage_count, overage_permitted,
+   * unlimited, timestamp_utc}`: `chat` and `completions` unlimited,
+   * `premium_interactions` 262.5 of 300 left (87.5 %).
+   */
+  private userInfo(ex: Exchange): void {
+    const { res } = ex;
+    const fake = this.fake;
+    fake.userInfoRequests++;
+    if (this.githubToken(ex) === undefined) return badCredentials(res);
+    const timestamp = '2026-11-24T12:00:00Z';
+    const unlimited = {
+      entitlement: 0,
+      remaining: 0,
+      percent_remaining: 100,
+      overage_count: 0,
+      overage_permitted: false,
+      unlimited: true,
+      timestamp_utc: timestamp,
+    };
+    json(res, 200, {
+      login: 'fake-user',
+      copilot_plan: 'individual',
+      access_type_sku: 'free_limited_copilot',
+      quota_reset_date: '2026-12-01',
+      endpoints: { api: fake.options.endpointsApi ?? fake.url },
+      quota_snapshots: {
+        chat: unlimited,
+        completions: unlimited,
+        premium_interactions: {
+          entitlement: 300,
+          remaining: 262.5,
+          percent_remaining: 87.5,
+          overage_count: 0,
+          overage_permitted: false,
+          unlimited: false,
+          timestamp_utc: timestamp,
+        },
+      },
     });
   }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { APP_OPTIONS, configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { parseSettings, Settings } from '../../src/config/settings';
+import { ModelCatalog } from '../../src/models/model-catalog.service';
 import { FakeCopilotApi, FakeOptions } from './fake-copilot-api';
 import { waitFor } from './http-client';
 
@@ -50,6 +51,8 @@ export async function startApp(
     settings,
   );
   await app.listen(0, '127.0.0.1');
+  // The start-up /models fetch is over before a test looks at what the fake saw.
+  await app.get(ModelCatalog).ready();
   const { port } = app.getHttpServer().address() as AddressInfo;
   let closing: Promise<void> | undefined;
   // Idempotent: a test may close the app itself (shutdown tests) before afterAll.

@@ -1,5 +1,12 @@
+import { createHash } from 'node:crypto';
+
 export interface CopilotCredentials {
   token: string;
+  /**
+   * Which Copilot account the token is for: a digest prefix of the credential it
+   * came from (never the credential), with the API host. Caches key on it.
+   */
+  account: string;
   /** The upstream origin to use with this token, without a trailing slash. */
   apiBaseUrl: string;
 }
@@ -29,6 +36,12 @@ export interface CopilotTokenProvider {
   rejectedAfterRefresh(credentials: CopilotCredentials): void;
   /** Whether a token is held now or can be obtained (readiness). */
   status(): { ready: boolean; detail: string };
+}
+
+/** An account id from the credential behind a token and the host it is used on. */
+export function accountId(credential: string, apiBaseUrl: string): string {
+  const digest = createHash('sha256').update(credential).digest('hex');
+  return `${new URL(apiBaseUrl).host}/${digest.slice(0, 16)}`;
 }
 
 export const COPILOT_TOKEN_PROVIDER = Symbol('COPILOT_TOKEN_PROVIDER');

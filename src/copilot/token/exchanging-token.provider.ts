@@ -5,6 +5,7 @@ import {
 } from '@nestjs/common';
 import { ProxyError } from '../../errors/proxy-error';
 import {
+  accountId,
   CopilotCredentials,
   CopilotTokenProvider,
 } from './copilot-token.provider';
@@ -29,6 +30,7 @@ export const REJECTION_REFRESH_INTERVAL_MS = 5_000;
 
 type HeldToken = ExchangedToken & {
   apiBaseUrl: string;
+  account: string;
   usableUntil: number;
   /** The upstream refused it and a refresh was started: never handed out again. */
   rejected: boolean;
@@ -72,6 +74,8 @@ export class ExchangingTokenProvider
     private readonly configuredApiBaseUrl: string | undefined,
     private readonly fallbackApiBaseUrl: string,
     private readonly listener?: TokenExchangeListener,
+    /** What identifies the account (the GitHub token): hashed, never kept in clear elsewhere. */
+    private readonly accountCredential = '',
   ) {}
 
   /** Fetches the first token in the background; readiness follows it. */
@@ -196,7 +200,13 @@ export class ExchangingTokenProvider
       // Not handed out in its last seconds: it could expire on the way upstream.
       const usableUntil =
         answer.expiresAt - Math.min(USABLE_MARGIN_MS, lifetime / 4);
-      this.current = { ...answer, apiBaseUrl, usableUntil, rejected: false };
+      this.current = {
+        ...answer,
+        apiBaseUrl,
+        account: accountId(this.accountCredential, apiBaseUrl),
+        usableUntil,
+        rejected: false,
+      };
       this.failures = 0;
       this.lastError = undefined;
       this.retryAt = 0;

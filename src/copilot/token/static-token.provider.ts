@@ -1,4 +1,5 @@
 import {
+  accountId,
   CopilotCredentials,
   CopilotTokenProvider,
 } from './copilot-token.provider';
@@ -8,7 +9,11 @@ export class StaticTokenProvider implements CopilotTokenProvider {
   private readonly credentials: CopilotCredentials;
 
   constructor(token: string, apiBaseUrl: string) {
-    this.credentials = { token, apiBaseUrl };
+    this.credentials = {
+      token,
+      apiBaseUrl,
+      account: accountId(token, apiBaseUrl),
+    };
   }
 
   getCredentials(): Promise<CopilotCredentials> {
