@@ -79,11 +79,11 @@ describe('faults: token exchanges stay bounded', () => {
       ctx.fake.revokeCopilotTokens();
       const before = ctx.fake.tokenExchangeAttempts;
       const answers = await Promise.all(
-        Array.from({ length: 30 }, () => request(server).get('/models')),
+        Array.from({ length: 30 }, () => request(server).get('/_test/echo')),
       );
       const later = [];
       for (let i = 0; i < 10; i++)
-        later.push(await request(server).get('/models'));
+        later.push(await request(server).get('/_test/echo'));
       for (const res of [...answers, ...later]) {
         expect(res.status).toBe(503);
         expect(res.body.error.code).toBe('copilot_token_exchange_failed');
@@ -96,7 +96,7 @@ describe('faults: token exchanges stay bounded', () => {
 
       ctx.fake.exchangeFailure = undefined;
       await waitFor(() => ctx.fake.tokenExchanges === 2, 5000);
-      expect((await request(server).get('/models')).status).toBe(200);
+      expect((await request(server).get('/_test/echo')).status).toBe(200);
       expect((await request(server).get('/readyz')).status).toBe(200);
     });
   });

@@ -239,7 +239,8 @@ describe('proxy forwarding (requests and responses)', () => {
   it('passes a 401 from the upstream through in static mode', async () => {
     ctx.fake.copilotTokens.delete(TOKEN);
     try {
-      const res = await request(server()).get('/models');
+      // A path the proxy does not cache, so the request meets the upstream.
+      const res = await request(server()).get('/_test/echo');
       expect(res.status).toBe(401);
       expect(res.text).toBe('unauthorized: token expired');
     } finally {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Clock } from '../src/usage/clock';
+import { RedisUsageStore } from '../src/usage/redis-usage.store';
+import { UsageStore } from '../src/usage/usage-store';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, readSse, waitFor } from './support/http-client';
 import { RedisServer } from './support/redis-server';
@@ -348,6 +350,8 @@ describe('usage: budgets shared through one Redis', () => {
     };
     a = await startApp(env);
     b = await startApp(env);
+    const store = (app: TestApp) => app.app.get<RedisUsageStore>(UsageStore);
+    await waitFor(() => store(a).connected && store(b).connected);
   });
   afterAll(async () => {
     await a?.close();

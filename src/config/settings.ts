@@ -5,6 +5,7 @@ import { readAppConfig } from './app.config';
 import { isLoopback, readAuthConfig } from './auth.config';
 import { readCopilotConfig } from './copilot.config';
 import { EnvReader } from './env-reader';
+import { readCacheConfig } from './cache.config';
 import { readInspectionConfig } from './inspection.config';
 import { readRateLimitConfig } from './rate-limit.config';
 import { readSavedGithubToken } from './saved-token';
@@ -31,6 +32,7 @@ export interface Settings {
   };
   rateLimit: ReturnType<typeof readRateLimitConfig>;
   inspection: ReturnType<typeof readInspectionConfig>;
+  cache: ReturnType<typeof readCacheConfig>;
 }
 
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
@@ -88,6 +90,7 @@ export function parseSettings(
     auth: { ...authConfig, clientKeys: clientKeys.keys },
     rateLimit: readRateLimitConfig(env),
     inspection: readInspectionConfig(env),
+    cache: readCacheConfig(env),
   };
   const { app, copilot, auth } = settings;
 

@@ -63,6 +63,11 @@ export class CopilotClient {
     return this.budget.heldBytes;
   }
 
+  /** The Copilot account requests go to now (caches key on it). */
+  async account(): Promise<string> {
+    return (await this.tokens.getCredentials()).account;
+  }
+
   async send(request: UpstreamRequest): Promise<CopilotAnswer> {
     const credentials = await this.tokens.getCredentials();
     const body =

@@ -38,6 +38,7 @@ export class RequestLogger {
         ...(context.initiator !== undefined && {
           initiator: context.initiator,
         }),
+        ...(context.cache !== undefined && { cache: context.cache }),
         ...(context.upstreamStatus !== undefined && {
           upstreamStatus: context.upstreamStatus,
         }),

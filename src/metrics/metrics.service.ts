@@ -105,6 +105,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly cache = new Counter({
+    name: 'copilot_proxy_cache_total',
+    help: 'Cache outcomes: cache models|response, result hit|miss|stale|bypass|store',
+    labelNames: ['cache', 'result'] as const,
+    registers: [this.registry],
+  });
+
   readonly tokenExchanges = new Counter({
     name: 'copilot_proxy_token_exchanges_total',
     help: 'Copilot token exchanges with GitHub, by outcome',

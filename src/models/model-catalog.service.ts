@@ -1,21 +1,33 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { CopilotAnswer, CopilotClient } from '../copilot/copilot-client';
+import type { CachedAnswer } from '../cache/cached-answer';
+import type { Settings } from '../config/settings';
+import { CopilotClient } from '../copilot/copilot-client';
 import { upstreamRequestHeaders } from '../proxy/header-policy';
 
 /** `/models` answers larger than this are not kept. */
 const MAX_MODELS_BYTES = 4 * 1024 * 1024;
+/** The background refresh runs at this fraction of the TTL, before it goes stale. */
+const REFRESH_AT = 0.8;
 
-/** One account's `/models` answer, as fetched. */
-export interface ModelsEntry {
+/** One account's `/models` answer, as fetched, and what the usage needs of it. */
+export interface ModelsEntry extends CachedAnswer {
   account: string;
-  status: number;
-  rawHeaders: string[];
-  body: Buffer;
-  fetchedAt: number;
   /** `billing.multiplier` per model id. */
   multipliers: ReadonlyMap<string, number>;
+}
+
+/** A `/models` fetch: the answer as it came, and the entry when it was kept. */
+export interface ModelsFetch {
+  answer: CachedAnswer;
+  entry?: ModelsEntry;
 }
 
 type Json = Record<string, unknown>;
@@ -61,22 +73,39 @@ export async function readAll(
 }
 
 /**
- * What the Copilot account's `/models` says, per account: which models exist and
- * each one's premium multiplier (usage metering), fetched once at start and kept
- * up to date. One fetch in flight per account, however many callers wait.
+ * The Copilot account's `/models`, per account: served to clients from here
+ * (`ModelsCache`) and read for premium multipliers (usage metering). Fetched at
+ * start, refreshed in the background before it goes stale (at 80 % of
+ * `MODELS_CACHE_TTL_MS`), one fetch in flight however many callers wait. Only a
+ * 200 JSON answer is kept.
  */
 @Injectable()
-export class ModelCatalog implements OnApplicationBootstrap {
+export class ModelCatalog
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('Models');
   private readonly entries = new Map<string, ModelsEntry>();
   private latest: ModelsEntry | undefined;
-  private inFlight: Promise<ModelsEntry | undefined> | undefined;
+  private inFlight: Promise<ModelsFetch> | undefined;
   private firstLoad: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  readonly ttlMs: number;
 
-  constructor(private readonly client: CopilotClient) {}
+  constructor(
+    private readonly client: CopilotClient,
+    config: ConfigService<Settings, true>,
+  ) {
+    this.ttlMs = config.get('cache', { infer: true }).modelsTtlMs;
+  }
 
   onApplicationBootstrap(): void {
     this.firstLoad = this.refresh().catch(() => undefined);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
   }
 
   /** Settles once the start-up fetch has (tests wait on it). */
@@ -84,7 +113,7 @@ export class ModelCatalog implements OnApplicationBootstrap {
     await this.firstLoad;
   }
 
-  /** The account's entry, if one was fetched. */
+  /** The account's entry, if one was fetched (the latest one without an account). */
   entry(account?: string): ModelsEntry | undefined {
     return account === undefined ? this.latest : this.entries.get(account);
   }
@@ -99,46 +128,54 @@ export class ModelCatalog implements OnApplicationBootstrap {
     return this.entry(account)?.multipliers.has(model) ?? false;
   }
 
-  /** Fetches `/models` now (single flight); undefined when no 200 JSON came. */
-  refresh(): Promise<ModelsEntry | undefined> {
+  /** Fetches `/models` now, single flight; throws a `ProxyError` when it fails. */
+  refresh(): Promise<ModelsFetch> {
     this.inFlight ??= this.fetch().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
-  /** Keeps a 200 JSON `/models` answer as the account's entry. */
-  store(answer: CopilotAnswer, body: Buffer): ModelsEntry | undefined {
-    if (answer.status !== 200) return undefined;
-    const multipliers = parseModels(body);
-    if (!multipliers) return undefined;
-    const entry: ModelsEntry = {
-      account: answer.account,
-      status: answer.status,
-      rawHeaders: answer.rawHeaders,
-      body,
-      fetchedAt: Date.now(),
-      multipliers,
-    };
-    this.entries.set(entry.account, entry);
-    this.latest = entry;
-    return entry;
-  }
-
-  private async fetch(): Promise<ModelsEntry | undefined> {
-    const answer = await this.client.send({
+  private async fetch(): Promise<ModelsFetch> {
+    const upstream = await this.client.send({
       method: 'GET',
       path: '/models',
       headers: upstreamRequestHeaders([], randomUUID()),
       signal: new AbortController().signal,
     });
-    const body = await readAll(answer.body, MAX_MODELS_BYTES);
-    const entry = body && this.store(answer, body);
-    if (entry) {
-      this.logger.log(
-        `${entry.multipliers.size} models on this Copilot account`,
-      );
-    } else {
-      this.logger.warn(`/models answered ${answer.status}: no model list`);
+    const body =
+      (await readAll(upstream.body, MAX_MODELS_BYTES)) ?? Buffer.alloc(0);
+    const answer: CachedAnswer = {
+      status: upstream.status,
+      statusMessage: upstream.statusMessage,
+      rawHeaders: upstream.rawHeaders,
+      body,
+      storedAt: Date.now(),
+    };
+    const multipliers = upstream.status === 200 ? parseModels(body) : undefined;
+    if (!multipliers) {
+      this.logger.warn(`/models answered ${upstream.status}: not kept`);
+      return { answer };
     }
-    return entry;
+    const entry: ModelsEntry = {
+      ...answer,
+      account: upstream.account,
+      multipliers,
+    };
+    const first = !this.entries.has(entry.account);
+    this.entries.set(entry.account, entry);
+    this.latest = entry;
+    if (first)
+      this.logger.log(`${multipliers.size} models on this Copilot account`);
+    this.schedule();
+    return { answer, entry };
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(
+      () => void this.refresh().catch(() => undefined),
+      this.ttlMs * REFRESH_AT,
+    );
+    this.timer.unref();
   }
 }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CacheModule } from '../cache/cache.module';
 import { InspectionModule } from '../inspection/inspection.module';
 import { ProxyController } from './proxy.controller';
 import { ProxyService } from './proxy.service';
 import { ResponseRelay } from './response-relay';
 
 @Module({
-  imports: [InspectionModule],
+  imports: [InspectionModule, CacheModule],
   controllers: [ProxyController],
   providers: [ProxyService, ResponseRelay],
 })

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CopilotClient, UpstreamRequest } from '../copilot/copilot-client';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
+import { ModelsCache } from '../cache/models-cache';
+import { ResponseCache } from '../cache/response-cache';
 import { ProxyError } from '../errors/proxy-error';
 import { RequestInspector } from '../inspection/request-inspector';
 import { TokenCountFallback } from '../inspection/token-count.fallback';
@@ -14,20 +16,26 @@ import { CopilotAccount } from '../usage/copilot-account.service';
 import { UsageTap } from '../usage/usage-tap';
 import { UsageService } from '../usage/usage.service';
 import { isEventStream } from './header-policy';
-import { BodyTap, ResponseRelay } from './response-relay';
+import { BodyTap, joinTaps, ResponseRelay } from './response-relay';
 import { buildUpstreamRequest } from './upstream-request';
 
 /**
- * The request path of every proxied request, one stage after another: build the
- * upstream request, inspect a model request's body (initiator and vision
- * headers), call upstream (token, transport, one 401 retry), relay the answer —
- * or answer a count_tokens call the upstream does not serve. Around the call: the
- * key's quota before it, usage metering on the answer's way out. A stage that
- * fails throws a `ProxyError`; the exception filter answers it.
+ * The request path of every proxied request, one stage after another:
+ * 1. build the upstream request (method, path, header policy);
+ * 2. `/models` from the account's cache;
+ * 3. inspect a model request's body (initiator and vision headers);
+ * 4. the response cache: a hit answers here, at no quota cost;
+ * 5. the key's quota;
+ * 6. call upstream (token, transport, one 401 retry);
+ * 7. relay the answer, with usage metering and the cache's store on its way out
+ *    — or answer a count_tokens call the upstream does not serve.
+ * A stage that fails throws a `ProxyError`; the exception filter answers it.
  */
 @Injectable()
 export class ProxyService {
   constructor(
+    private readonly modelsCache: ModelsCache,
+    private readonly responseCache: ResponseCache,
     private readonly inspector: RequestInspector,
     private readonly tokenCount: TokenCountFallback,
     private readonly client: CopilotClient,
@@ -40,12 +48,29 @@ export class ProxyService {
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const context = requestContext(req);
     const built = buildUpstreamRequest(context, req);
+    if (await this.modelsCache.serve(context, req, res)) return;
     const inspected = await this.inspector.inspect(context, built);
+    const cached = await this.responseCache.lookup(
+      context,
+      req,
+      res,
+      inspected,
+    );
+    if (!cached) return;
     await this.usage.checkQuota(context, res);
-    const request = await this.tokenCount.prepare(inspected);
+    const request = await this.tokenCount.prepare(cached.request);
     const upstream = await this.callUpstream(context, request);
     if (this.tokenCount.answer(context, request, upstream, res)) return;
-    this.relay.relay(context, upstream, res, this.meter(context, upstream));
+    const store =
+      cached.storeKey !== undefined
+        ? this.responseCache.storeTap(cached.storeKey, upstream)
+        : undefined;
+    this.relay.relay(
+      context,
+      upstream,
+      res,
+      joinTaps(this.meter(context, upstream), store),
+    );
   }
 
   /** The metering stage: a tap that reads usage from a model answer as it passes. */

@@ -22,7 +22,19 @@ const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
 /** Sees an answer's body as it passes, and its end (complete or cut). */
 export interface BodyTap {
   chunk(chunk: Buffer): void;
-  end(): void;
+  end(outcome: PipeOutcome): void;
+}
+
+/** Several taps as one, or undefined when there are none. */
+export function joinTaps(
+  ...taps: Array<BodyTap | undefined>
+): BodyTap | undefined {
+  const present = taps.filter((t): t is BodyTap => t !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    chunk: (chunk) => present.forEach((t) => t.chunk(chunk)),
+    end: (outcome) => present.forEach((t) => t.end(outcome)),
+  };
 }
 
 /**
@@ -73,7 +85,7 @@ export class ResponseRelay {
         if (CUT_DETAIL[outcome]) {
           this.metrics.upstreamFailures.inc({ kind: outcome });
         }
-        tap?.end();
+        tap?.end(outcome);
       },
       tap?.chunk,
     ).start();

@@ -23,6 +23,8 @@ export class RequestContext {
   account: string | undefined;
   /** Prompt and completion tokens the answer reported. */
   tokens: number | undefined;
+  /** What a cache made of the request (`hit`, `miss`, `stale`, `bypass`). */
+  cache: 'hit' | 'miss' | 'stale' | 'bypass' | undefined;
   upstreamStatus: number | undefined;
   /** Response body bytes relayed from the upstream. */
   bytes: number | undefined;

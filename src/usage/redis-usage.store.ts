@@ -70,6 +70,11 @@ export class RedisUsageStore extends UsageStore {
     return models;
   }
 
+  /** Whether the connection is up (commands fail fast while it is not). */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   override close(): Promise<void> {
     this.redis.disconnect();
     return Promise.resolve();

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { CacheConfig } from '../config/cache.config';
+import type { Settings } from '../config/settings';
+import { CopilotClient, UpstreamRequest } from '../copilot/copilot-client';
+import type { UpstreamResponse } from '../copilot/upstream-transport';
+import { readBodyUpTo } from '../inspection/body-reader';
+import { MetricsService } from '../metrics/metrics.service';
+import { headerValue } from '../proxy/header-policy';
+import type { BodyTap } from '../proxy/response-relay';
+import type { RequestContext } from '../request-context/request-context';
+import { cacheDirectives } from './cache-control';
+import { writeCachedAnswer } from './cached-answer';
+import { CacheStore } from './cache-store';
+
+const MODEL_ENDPOINTS =
+  /^\/(?:chat\/completions|v1\/messages|responses|embeddings)(?:\?|$)/;
+/** Request headers that change the answer, and so the key. */
+const KEYED_HEADERS = [
+  'anthropic-version',
+  'anthropic-beta',
+  'openai-intent',
+  'x-initiator',
+  'copilot-vision-request',
+];
+
+/** What the lookup decided: the request to send on, and where to store its answer. */
+export interface CacheLookup {
+  request: UpstreamRequest;
+  storeKey?: string;
+}
+
+/**
+ * The opt-in response cache for the model endpoints (`RESPONSE_CACHE`). The key is
+ * a SHA-256 over the client key's namespace (unless shared), the Copilot account,
+ * the upstream path, the headers that change the answer and the exact body bytes.
+ * Only complete 2xx answers up to `RESPONSE_CACHE_MAX_ENTRY_BYTES` are stored; a
+ * hit is replayed as stored — an event stream included — never reaches the
+ * upstream and costs no quota. A store that fails is a miss, never an error.
+ */
+@Injectable()
+export class ResponseCache {
+  private readonly config: CacheConfig;
+
+  constructor(
+    private readonly store: CacheStore,
+    private readonly client: CopilotClient,
+    private readonly metrics: MetricsService,
+    config: ConfigService<Settings, true>,
+  ) {
+    this.config = config.get('cache', { infer: true });
+  }
+
+  /** Answers from the cache (returns undefined), or says how to go on. */
+  async lookup(
+    context: RequestContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: UpstreamRequest,
+  ): Promise<CacheLookup | undefined> {
+    if (
+      this.config.responseMode === 'off' ||
+      request.method !== 'POST' ||
+      !MODEL_ENDPOINTS.test(request.path)
+    )
+      return { request };
+    const directives = cacheDirectives(req);
+    const optedIn = directives.maxAgeSeconds !== undefined;
+    if (
+      directives.noStore ||
+      (this.config.responseMode === 'opt-in' && !optedIn)
+    )
+      return this.bypass(context, request);
+    let body = request.body;
+    if (body instanceof Readable) {
+      const read = await readBodyUpTo(body, this.config.responseMaxEntryBytes);
+      body = 'bytes' in read ? read.bytes : read.stream;
+    }
+    if (!Buffer.isBuffer(body))
+      return this.bypass(context, { ...request, body });
+    const keyed = { ...request, body };
+    const key = this.key(context, keyed, await this.client.account());
+    if (!directives.noCache) {
+      const maxAgeMs = Math.min(
+        (directives.maxAgeSeconds ?? Infinity) * 1000,
+        this.config.responseTtlMs,
+      );
+      const hit = await this.store.get(key).catch(() => undefined);
+      if (hit && Date.now() - hit.storedAt <= maxAgeMs) {
+        context.cache = 'hit';
+        context.upstreamStatus = hit.status;
+        this.metrics.cache.inc({ cache: 'response', result: 'hit' });
+        writeCachedAnswer(res, hit, 'HIT');
+        return undefined;
+      }
+    }
+    context.cache = 'miss';
+    this.metrics.cache.inc({ cache: 'response', result: 'miss' });
+    res.setHeader('X-Cache', 'MISS');
+    return { request: keyed, storeKey: key };
+  }
+
+  /** A tap that keeps a complete 2xx answer and stores it at its end. */
+  storeTap(storeKey: string, upstream: UpstreamResponse): BodyTap | undefined {
+    if (upstream.status < 200 || upstream.status >= 300) return undefined;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    const storedAt = Date.now();
+    return {
+      chunk: (chunk) => {
+        if (tooLarge) return;
+        size += chunk.length;
+        if (size > this.config.responseMaxEntryBytes) {
+          tooLarge = true;
+          chunks.length = 0;
+        } else chunks.push(chunk);
+      },
+      end: (outcome) => {
+        if (outcome !== 'complete' || tooLarge) return;
+        const answer = {
+          status: upstream.status,
+          statusMessage: upstream.statusMessage,
+          rawHeaders: upstream.rawHeaders,
+          body: Buffer.concat(chunks, size),
+          storedAt,
+        };
+        this.store
+          .set(storeKey, answer, this.config.responseTtlMs)
+          .then(() =>
+            this.metrics.cache.inc({ cache: 'response', result: 'store' }),
+          )
+          .catch(() => undefined);
+      },
+    };
+  }
+
+  private bypass(
+    context: RequestContext,
+    request: UpstreamRequest,
+  ): CacheLookup {
+    context.cache = 'bypass';
+    this.metrics.cache.inc({ cache: 'response', result: 'bypass' });
+    return { request };
+  }
+
+  private key(
+    context: RequestContext,
+    request: UpstreamRequest,
+    account: string,
+  ): string {
+    const hash = createHash('sha256');
+    const namespace = this.config.responseShared
+      ? '*'
+      : (context.keyName ?? '');
+    hash.update(`${namespace}\n${account}\n${request.path}\n`);
+    for (const name of KEYED_HEADERS) {
+      hash.update(`${name}:${headerValue(request.headers, name) ?? ''}\n`);
+    }
+    hash.update(request.body as Buffer);
+    return hash.digest('hex');
+  }
+}
