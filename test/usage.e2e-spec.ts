@@ -302,6 +302,19 @@ describe('usage metering, named keys and quotas', () => {
     expect((await request(server()).get('/usage')).status).toBe(401);
   });
 
+  it('asks model endpoints for uncompressed answers, so usage can be read', async () => {
+    await request(server())
+      .post('/v1/chat/completions')
+      .set(bearer(ALICE))
+      .set('content-type', 'application/json')
+      .set('accept-encoding', 'gzip, br')
+      .send(chat('gpt-4o', 'tool'));
+    const seen = fake.requests
+      .filter((r) => r.url === '/chat/completions')
+      .at(-1)!;
+    expect(seen.headers['accept-encoding']).toBeUndefined();
+  });
+
   it('counts upstream 429s by the limit they name', async () => {
     await request(server())
       .get('/_test/rate-limited?limit=global-usage-5-hour-key')

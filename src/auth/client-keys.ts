@@ -37,7 +37,9 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown, min = 0): v is number =>
-  typeof v === 'number' && Number.isFinite(v) && v >= min;
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+const isAmount = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /**
  * The client keys: `PROXY_API_KEYS` (named `key-1`, `key-2`, …) and the entries
@@ -56,16 +58,19 @@ export function buildClientKeys(
   }));
   if (file) keys.push(...parseKeysFile(file.path, file.text, problems));
 
+  const where = file ? `PROXY_KEYS_FILE (${file.path})` : 'PROXY_API_KEYS';
   const names = new Set<string>();
   const digests = new Map<string, string>();
   for (const key of keys) {
     if (names.has(key.name))
-      problems.push(`key name "${key.name}" is used twice`);
+      problems.push(`${where}: key name "${key.name}" is used twice`);
     names.add(key.name);
     const hex = key.digest.toString('hex');
     const other = digests.get(hex);
     if (other !== undefined)
-      problems.push(`keys "${other}" and "${key.name}" are the same key`);
+      problems.push(
+        `${where}: keys "${other}" and "${key.name}" are the same key`,
+      );
     digests.set(hex, key.name);
   }
   return { keys, problems };
@@ -114,6 +119,8 @@ function parseKeysFile(
       digest = Buffer.from(DIGEST.exec(entry.digest)![1], 'hex');
     } else if (entry.digest !== undefined) {
       problems.push(`${at}: digest must be sha256:<64 hex digits>`);
+    } else if (entry.key !== undefined) {
+      problems.push(`${at}: key must be a non-empty string`);
     } else {
       problems.push(`${at}: key or digest is required`);
     }

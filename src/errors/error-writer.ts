@@ -5,8 +5,59 @@ export interface OpenAiErrorBody {
   error: { message: string; type: string; code: string | null };
 }
 
-/** The OpenAI error shape, which every SDK the proxy serves knows how to surface. */
-export function errorBody(error: ProxyError): string {
+export interface AnthropicErrorBody {
+  type: 'error';
+  error: { type: string; message: string };
+}
+
+/** Whose SDK reads the answer: Anthropic's on `/v1/messages`, OpenAI's elsewhere. */
+export type ErrorShape = 'openai' | 'anthropic';
+
+/** Anthropic's SDKs read `/v1/messages` and below; OpenAI's everything else. */
+export function errorShapeFor(route: string): ErrorShape {
+  return route === 'messages' ? 'anthropic' : 'openai';
+}
+
+/** Anthropic's error types by status (its SDKs and Claude Code show `message`). */
+function anthropicType(status: number): string {
+  switch (status) {
+    case 400:
+    case 405:
+    case 408:
+      return 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 529:
+      return 'overloaded_error';
+    default:
+      return 'api_error';
+  }
+}
+
+/**
+ * The error in the client's own shape: OpenAI's `{"error":{message,type,code}}`,
+ * or Anthropic's `{"type":"error","error":{type,message}}` where an Anthropic SDK
+ * is reading.
+ */
+export function errorBody(
+  error: ProxyError,
+  shape: ErrorShape = 'openai',
+): string {
+  if (shape === 'anthropic') {
+    const body: AnthropicErrorBody = {
+      type: 'error',
+      error: { type: anthropicType(error.status), message: error.message },
+    };
+    return JSON.stringify(body);
+  }
   const body: OpenAiErrorBody = {
     error: { message: error.message, type: error.type, code: error.code },
   };
@@ -19,9 +70,13 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * The one writer of the proxy's own errors. Does nothing when the answer has
  * already begun or the client is gone: the caller then ends the connection.
  */
-export function writeError(res: ServerResponse, error: ProxyError): boolean {
+export function writeError(
+  res: ServerResponse,
+  error: ProxyError,
+  shape: ErrorShape = 'openai',
+): boolean {
   if (res.headersSent || res.destroyed) return false;
-  const body = errorBody(error);
+  const body = errorBody(error, shape);
   // An explicit reason phrase: one left on `res` by a failed relay must not stay.
   res.writeHead(error.status, STATUS_CODES[error.status] ?? '', {
     ...error.headers,

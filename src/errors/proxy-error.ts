@@ -51,6 +51,11 @@ export const PROXY_ERRORS = {
     type: 'authentication_error',
     message: 'The Copilot token exchange with GitHub failed',
   },
+  copilot_token_expired: {
+    status: 401,
+    type: 'authentication_error',
+    message: "The proxy's COPILOT_TOKEN has expired",
+  },
   copilot_token_unavailable: {
     status: 503,
     type: 'authentication_error',

@@ -8,7 +8,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MetricsService } from '../metrics/metrics.service';
 import { requestContext } from '../request-context/request-context';
-import { writeError } from './error-writer';
+import { errorShapeFor, writeError } from './error-writer';
 import { ProxyError, ProxyErrorCode } from './proxy-error';
 
 const CODE_BY_STATUS: Record<number, ProxyErrorCode> = {
@@ -48,7 +48,11 @@ export class ProxyExceptionFilter implements ExceptionFilter {
     context.outcome = error.code;
     context.detail = error.detail;
     if (error.metric) this.metrics.upstreamFailures.inc({ kind: error.metric });
-    if (!writeError(res, error) && !res.writableEnded) res.destroy();
+    if (
+      !writeError(res, error, errorShapeFor(context.route)) &&
+      !res.writableEnded
+    )
+      res.destroy();
   }
 
   private toProxyError(exception: unknown): ProxyError {

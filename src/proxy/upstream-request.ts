@@ -2,7 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { UpstreamRequest } from '../copilot/copilot-client';
 import { ProxyError } from '../errors/proxy-error';
 import type { RequestContext } from '../request-context/request-context';
-import { upstreamRequestHeaders } from './header-policy';
+import { deleteHeader, upstreamRequestHeaders } from './header-policy';
+
+/**
+ * Model answers are read for usage as they pass: they must come uncompressed, so
+ * the client's `Accept-Encoding` is not passed on for these.
+ */
+const METERED_ROUTES = new Set(['chat', 'messages', 'responses', 'embeddings']);
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
@@ -28,10 +34,13 @@ export function buildUpstreamRequest(
   const hasBody =
     req.headers['content-length'] !== undefined ||
     req.headers['transfer-encoding'] !== undefined;
+  const headers = upstreamRequestHeaders(req.rawHeaders, context.id);
+  if (METERED_ROUTES.has(context.route))
+    deleteHeader(headers, 'accept-encoding');
   return {
     method,
     path,
-    headers: upstreamRequestHeaders(req.rawHeaders, context.id),
+    headers,
     body: hasBody ? req : undefined,
     signal: context.signal,
   };

@@ -73,6 +73,12 @@ export class RateLimitGuard extends ThrottlerGuard {
   ): Promise<void> {
     throw new ProxyError('rate_limit_exceeded', {
       message: `Rate limit exceeded: retry in ${detail.timeToBlockExpire} s`,
+      // A refused request tells the client its window like an accepted one does.
+      headers: {
+        'X-RateLimit-Limit': String(detail.limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(detail.timeToExpire),
+      },
     });
   }
 }

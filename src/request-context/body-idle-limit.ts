@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { writeError } from '../errors/error-writer';
+import { errorShapeFor, writeError } from '../errors/error-writer';
 import { ProxyError } from '../errors/proxy-error';
 import { requestContext } from './request-context';
 
@@ -36,7 +36,7 @@ export function limitBodyIdle(
     context.outcome = error.code;
     context.detail = error.detail;
     context.clientClosed();
-    writeError(res, error);
+    writeError(res, error, errorShapeFor(context.route));
     socket.destroySoon();
   };
   socket.setTimeout(idleMs);

@@ -59,7 +59,7 @@ export class RedisUsageStore extends UsageStore {
 
   async read(key: string, window: PeriodWindow): Promise<UsageByModel> {
     const fields = await this.redis.hgetall(this.hash(key, window));
-    const models: UsageByModel = {};
+    const models = Object.create(null) as UsageByModel;
     for (const [field, value] of Object.entries(fields)) {
       const at = field.lastIndexOf(SEPARATOR);
       const model = field.slice(0, at);

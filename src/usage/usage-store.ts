@@ -72,7 +72,11 @@ export class MemoryUsageStore extends UsageStore {
       let entry = this.windows.get(id);
       if (!entry) {
         this.sweep(window.start);
-        entry = { resetsAt: window.resetsAt, models: {} };
+        // No prototype: model names come from clients and answers (`__proto__`).
+        entry = {
+          resetsAt: window.resetsAt,
+          models: Object.create(null) as UsageByModel,
+        };
         this.windows.set(id, entry);
       }
       addCounters((entry.models[model] ??= zeroCounters()), delta);
@@ -82,7 +86,7 @@ export class MemoryUsageStore extends UsageStore {
 
   read(key: string, window: PeriodWindow): Promise<UsageByModel> {
     const entry = this.windows.get(`${window.period}:${window.key}:${key}`);
-    const copy: UsageByModel = {};
+    const copy = Object.create(null) as UsageByModel;
     for (const [model, counters] of Object.entries(entry?.models ?? {})) {
       copy[model] = { ...counters };
     }

@@ -3,6 +3,8 @@ import { readUsage, Usage } from './usage';
 const EVENT_END = Buffer.from('\n\n');
 const USAGE_MARK = Buffer.from('usage');
 const DATA = 'data:';
+/** A partial event longer than this is dropped (a stream that never ends one). */
+const MAX_EVENT_BYTES = 1024 * 1024;
 /** A non-streamed answer larger than this is not parsed for usage. */
 const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
 
@@ -46,7 +48,10 @@ export class UsageTap {
     }
     buffer = buffer.subarray(start);
     // Only an event still arriving is kept; most chunks end on a boundary.
-    this.carry = buffer.length > 0 ? Buffer.from(buffer) : undefined;
+    this.carry =
+      buffer.length > 0 && buffer.length <= MAX_EVENT_BYTES
+        ? Buffer.from(buffer)
+        : undefined;
   }
 
   /** Called when the answer ended (or was cut): parses what was kept. */

@@ -121,7 +121,12 @@ export class UsageService {
   ): Promise<void> {
     if (status < 200 || status >= 300) return;
     const key = context.keyName ?? ANONYMOUS;
-    const model = context.model ?? usage.model ?? 'unknown';
+    // Model names reach counters and labels: printable and short, or not at all.
+    const named = context.model ?? usage.model;
+    const model =
+      named !== undefined && /^[\w.:/-]{1,100}$/.test(named)
+        ? named
+        : 'unknown';
     const premium =
       CONVERSATIONS.has(context.route) && context.initiatorHeader !== 'agent'
         ? this.catalog.multiplier(context.account, model)
