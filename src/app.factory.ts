@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
+import { BootQuietLogger } from './logging/boot-quiet.logger';
 import { AppModule } from './app.module';
 import type { Settings } from './config/settings';
 
@@ -19,7 +19,7 @@ export function configureApp(
   app: NestExpressApplication,
   settings: Settings,
 ): NestExpressApplication {
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(BootQuietLogger));
   // Express would stamp every proxied answer with X-Powered-By.
   app.disable('x-powered-by');
   app.set('etag', false);

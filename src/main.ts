@@ -1,30 +1,29 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
-import { ConfigValidationError, loadSettings } from './config/settings';
+import { loadSettings, Settings } from './config/settings';
+import { describeStartFailure } from './lifecycle/start-failure';
+import { StartupReport } from './lifecycle/startup-report';
 import { ensureCredentials } from './login/ensure-credentials';
+
+let settings: Settings | undefined;
 
 async function bootstrap(): Promise<void> {
   await ensureCredentials();
-  const settings = loadSettings();
+  settings = loadSettings();
   const app = await createApp(settings);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  const { host, port } = settings.app;
-  await app.listen(port, host);
-  const { port: bound } = app.getHttpServer().address() as AddressInfo;
-  const shown = host.includes(':') ? `[${host}]` : host;
-  Logger.log(
-    `copilot-proxy listening on http://${shown}:${bound}`,
-    'Bootstrap',
-  );
+  await app.listen(settings.app.port, settings.app.host);
+  Logger.log(await app.get(StartupReport).line(), 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigValidationError
-      ? error.message
-      : String((error as Error)?.stack ?? error);
-  process.stderr.write(`copilot-proxy failed to start: ${message}\n`);
+  const target = settings && {
+    host: settings.app.host,
+    port: settings.app.port,
+  };
+  process.stderr.write(
+    `copilot-proxy failed to start: ${describeStartFailure(error, target)}\n`,
+  );
   process.exit(1);
 });

@@ -147,7 +147,7 @@ function parseKeysFile(
         (quota.period !== 'day' && quota.period !== 'month') ||
         (quota.tokens !== undefined && !isCount(quota.tokens)) ||
         (quota.premiumRequests !== undefined &&
-          !isCount(quota.premiumRequests)) ||
+          !isAmount(quota.premiumRequests)) ||
         (quota.tokens === undefined && quota.premiumRequests === undefined)
       ) {
         problems.push(

@@ -19,6 +19,17 @@ export function readAppConfig(env: EnvReader) {
     /** Longest pause inside a request body before the request is ended (408). */
     bodyIdleTimeoutMs: env.integer('CLIENT_BODY_TIMEOUT_MS', 30_000, 1),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    /** `pretty` (pino-pretty) by default on a terminal, JSON lines otherwise. */
+    logFormat: env.oneOf(
+      'LOG_FORMAT',
+      ['json', 'pretty'] as const,
+      process.stdout.isTTY ? 'pretty' : 'json',
+    ),
+    /** When set, `/metrics` is served on this port only (not through the proxy port). */
+    metricsPort:
+      env.string('METRICS_PORT') === undefined
+        ? undefined
+        : env.port('METRICS_PORT', 0),
   };
 }
 export type AppConfig = ReturnType<typeof readAppConfig>;

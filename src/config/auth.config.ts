@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { EnvReader } from './env-reader';
 
 export function readAuthConfig(env: EnvReader) {
@@ -16,12 +17,33 @@ export function readAuthConfig(env: EnvReader) {
 }
 export type AuthConfig = ReturnType<typeof readAuthConfig>;
 
+/** Express's own names for address ranges in `trust proxy`. */
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
 function readTrustProxy(env: EnvReader): boolean | number | string {
   const raw = env.string('TRUST_PROXY');
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
+  const bad = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => !TRUST_NAMES.has(part) && !isAddressOrSubnet(part));
+  if (bad.length > 0) {
+    env.problems.push(
+      `TRUST_PROXY must be true, false, a hop count, or addresses/subnets (loopback, 10.0.0.0/8, …) (got "${raw}")`,
+    );
+    return false;
+  }
   return raw;
+}
+
+function isAddressOrSubnet(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  if (extra !== undefined || isIP(address) === 0) return false;
+  if (bits === undefined) return true;
+  const max = isIP(address) === 4 ? 32 : 128;
+  return /^\d+$/.test(bits) && Number(bits) <= max;
 }
 
 /** Loopback addresses: the only ones the proxy may serve without keys by default. */

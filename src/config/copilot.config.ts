@@ -9,11 +9,24 @@ export const DEFAULT_COPILOT_API_BASE_URL =
  */
 export function readCopilotConfig(env: EnvReader, savedGithubToken?: string) {
   const copilotToken = env.secret('COPILOT_TOKEN');
-  const githubToken =
-    env.secret('GITHUB_TOKEN') ?? (copilotToken ? undefined : savedGithubToken);
+  const fromEnv = env.secret('GITHUB_TOKEN');
+  if (fromEnv !== undefined && /^(ghp_|github_pat_)/.test(fromEnv)) {
+    env.problems.push(
+      "GITHUB_TOKEN is a personal access token (ghp_… or github_pat_…): GitHub does not exchange those for Copilot tokens. Run `npm run login` (or use an editor's gho_/ghu_ OAuth token)",
+    );
+  }
+  const githubToken = fromEnv ?? (copilotToken ? undefined : savedGithubToken);
   return {
     copilotToken,
     githubToken,
+    /** Where the credential came from, for the start-up line. */
+    tokenSource: copilotToken
+      ? 'COPILOT_TOKEN'
+      : fromEnv
+        ? 'GITHUB_TOKEN'
+        : savedGithubToken
+          ? 'saved login'
+          : 'none',
     /** Undefined in dynamic mode when not configured: the token answer names the host. */
     apiBaseUrl: env.url(
       'COPILOT_API_BASE_URL',

@@ -71,6 +71,8 @@ describe('config readers', () => {
       shutdownTimeoutMs: 25000,
       bodyIdleTimeoutMs: 30000,
       logLevel: 'info',
+      logFormat: 'json', // stdout is not a terminal under jest
+      metricsPort: undefined,
     });
     expect(readCopilotConfig(env)).toMatchObject({
       apiBaseUrl: 'https://api.individual.githubcopilot.com',

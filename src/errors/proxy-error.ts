@@ -20,6 +20,11 @@ export const PROXY_ERRORS = {
     type: 'invalid_request_error',
     message: 'The request is malformed',
   },
+  not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    message: 'Not found',
+  },
   unauthorized: {
     status: 401,
     type: 'authentication_error',

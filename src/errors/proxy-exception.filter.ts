@@ -14,6 +14,7 @@ import { ProxyError, ProxyErrorCode } from './proxy-error';
 const CODE_BY_STATUS: Record<number, ProxyErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
+  404: 'not_found',
   405: 'method_not_allowed',
   429: 'rate_limit_exceeded',
 };

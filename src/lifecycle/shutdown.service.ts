@@ -49,6 +49,10 @@ export class ShutdownService implements OnModuleDestroy {
     for (const res of this.inFlight) res.shouldKeepAlive = false;
     const server = this.server();
     if (!server.listening) return;
+    // A second signal during the drain (Ctrl-C again) means: now.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, this.exitNow);
+    }
     this.logger.log(
       `draining ${this.inFlight.size} in-flight request(s), up to ${this.timeoutMs} ms`,
     );
@@ -61,7 +65,17 @@ export class ShutdownService implements OnModuleDestroy {
       );
     }
     server.closeAllConnections();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.off(signal, this.exitNow);
+    }
   }
+
+  private readonly exitNow = (signal: NodeJS.Signals): void => {
+    this.logger.warn(
+      `${signal} again: exiting now, cutting ${this.inFlight.size} request(s)`,
+    );
+    process.exit(1);
+  };
 
   private waitForIdle(timeoutMs: number): Promise<boolean> {
     if (this.inFlight.size === 0) return Promise.resolve(true);

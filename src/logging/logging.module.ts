@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import type { AppConfig } from '../config/app.config';
+import { BootQuietLogger } from './boot-quiet.logger';
 import { RequestLogger } from './request-logger';
 
 /**
@@ -16,6 +17,13 @@ export class LoggingModule {
   static forRoot(config: AppConfig): DynamicModule {
     const logger = pino({
       level: config.logLevel,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      ...(config.logFormat === 'pretty' && {
+        transport: {
+          target: 'pino-pretty',
+          options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+        },
+      }),
       // A backstop: no serializer here ever emits headers or tokens.
       redact: {
         paths: [
@@ -32,8 +40,9 @@ export class LoggingModule {
       imports: [LoggerModule.forRoot({ forRoutes: [], pinoHttp: { logger } })],
       providers: [
         { provide: RequestLogger, useValue: new RequestLogger(logger) },
+        BootQuietLogger,
       ],
-      exports: [RequestLogger],
+      exports: [RequestLogger, BootQuietLogger],
     };
   }
 }

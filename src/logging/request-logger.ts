@@ -8,22 +8,43 @@ function pathOf(url: string): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+type Level = 'debug' | 'info' | 'warn';
+
 /**
- * One JSON line per request — id, method, path, status, duration, upstream status,
- * bytes, outcome — written when the response closes (`ServerListeners` calls it),
- * so refused requests are logged too. No per-request child logger, and nothing is
- * built when the level is off: pino-http's middleware cost a quarter of the proxy's
- * throughput (README, Performance). Fields are named explicitly, so headers — and
- * with them every credential — never reach the log.
+ * warn: the proxy's own 5xx, a request cut short, an upstream 429 or 5xx;
+ * debug: probes and scrapes (`/healthz`, `/readyz`, `/metrics`); info: the rest.
+ */
+function levelOf(context: RequestContext, res: ServerResponse): Level {
+  const upstream = context.upstreamStatus;
+  if (
+    res.statusCode >= 500 ||
+    !res.writableFinished ||
+    upstream === 429 ||
+    (upstream !== undefined && upstream >= 500)
+  )
+    return 'warn';
+  return context.route === 'service' ? 'debug' : 'info';
+}
+
+const ms = (value: number | undefined) =>
+  value === undefined ? undefined : Math.round(value * 10) / 10;
+
+/**
+ * One JSON line per request, written when the response closes (`ServerListeners`
+ * calls it), so refused requests are logged too: ISO time, id, method, path,
+ * status, duration, the key's name, model, initiator, stream, time to upstream
+ * headers and to the first body byte, upstream status, bytes, tokens, cache
+ * result, outcome, and the start of an upstream error body. No per-request child
+ * logger, nothing built when the level is off. Fields are named explicitly, so
+ * headers — and with them every credential — never reach the log.
  */
 export class RequestLogger {
   constructor(private readonly logger: Logger) {}
 
   write(context: RequestContext, res: ServerResponse): void {
-    const statusCode = res.statusCode;
-    const complete = res.writableFinished;
-    const level = statusCode >= 500 || !complete ? 'warn' : 'info';
+    const level = levelOf(context, res);
     if (!this.logger.isLevelEnabled(level)) return;
+    const statusCode = res.statusCode;
     const { id, method } = context;
     const path = pathOf(res.req.url ?? '');
     this.logger[level](
@@ -32,22 +53,31 @@ export class RequestLogger {
         req: { id, method, path },
         res: { statusCode },
         durationMs: Math.round(performance.now() - context.startedAt),
-        ...(complete ? undefined : { aborted: true }),
-        ...(context.keyName !== undefined && { key: context.keyName }),
-        ...(context.model !== undefined && { model: context.model }),
-        ...(context.initiator !== undefined && {
+        ...(res.writableFinished ? undefined : { aborted: true }),
+        ...defined({
+          key: context.keyName,
+          model: context.model,
           initiator: context.initiator,
-        }),
-        ...(context.cache !== undefined && { cache: context.cache }),
-        ...(context.upstreamStatus !== undefined && {
+          stream: context.stream,
+          upstreamMs: ms(context.upstreamMs),
+          firstByteMs: ms(context.firstByteMs),
           upstreamStatus: context.upstreamStatus,
+          bytes: context.bytes,
+          tokens: context.tokens,
+          cache: context.cache,
+          outcome: context.outcome,
+          detail: context.detail,
+          upstreamError: context.upstreamError,
         }),
-        ...(context.bytes !== undefined && { bytes: context.bytes }),
-        ...(context.tokens !== undefined && { tokens: context.tokens }),
-        ...(context.outcome !== undefined && { outcome: context.outcome }),
-        ...(context.detail !== undefined && { detail: context.detail }),
       },
       `${method} ${path} ${statusCode}`,
     );
   }
+}
+
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  for (const name of Object.keys(fields)) {
+    if (fields[name] === undefined) delete fields[name];
+  }
+  return fields;
 }

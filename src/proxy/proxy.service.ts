@@ -95,6 +95,7 @@ export class ProxyService {
     });
     const upstream = await this.client.send(request);
     timer();
+    context.upstreamMs = performance.now() - context.startedAt;
     context.account = upstream.account;
     this.account.observe(upstream.status, upstream.rawHeaders);
     if (request.signal.aborted) {

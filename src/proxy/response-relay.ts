@@ -71,7 +71,9 @@ export class ResponseRelay {
       this.metrics.activeStreams.inc();
     }
     context.upstreamStatus = upstream.status;
+    context.stream = streaming;
     const idleMs = this.idleTimeoutMs;
+    const observe = observer(context, upstream.status);
     new StreamPipe(
       upstream.body,
       res,
@@ -87,7 +89,10 @@ export class ResponseRelay {
         }
         tap?.end(outcome);
       },
-      tap?.chunk,
+      (chunk) => {
+        observe(chunk);
+        tap?.chunk(chunk);
+      },
     ).start();
   }
 
@@ -114,6 +119,32 @@ export class ResponseRelay {
       });
     }
   }
+}
+
+/** Longest part of an upstream error body that goes into the log line. */
+const ERROR_SNIPPET_BYTES = 200;
+/** Token-like strings an error body could echo: never logged. */
+const SECRET_LIKE =
+  /(tid=[^;\s"]+|gh[opsu]_[A-Za-z0-9]+|github_pat_\w+|Bearer\s+\S+)/g;
+
+/**
+ * What the log line learns from the body: when the first byte went out, and the
+ * start of an upstream error (printable, secrets masked).
+ */
+function observer(
+  context: RequestContext,
+  status: number,
+): (chunk: Buffer) => void {
+  let snippet = status >= 400 ? '' : undefined;
+  return (chunk) => {
+    context.firstByteMs ??= performance.now() - context.startedAt;
+    if (snippet === undefined || snippet.length >= ERROR_SNIPPET_BYTES) return;
+    snippet += chunk
+      .subarray(0, ERROR_SNIPPET_BYTES - snippet.length)
+      .toString('utf8')
+      .replace(/[^\x20-\x7e]/g, ' ');
+    context.upstreamError = snippet.replace(SECRET_LIKE, '[redacted]');
+  };
 }
 
 /** RFC 9112 reason-phrase: HTAB, SP, VCHAR, obs-text. */

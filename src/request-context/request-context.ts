@@ -25,6 +25,14 @@ export class RequestContext {
   tokens: number | undefined;
   /** What a cache made of the request (`hit`, `miss`, `stale`, `bypass`). */
   cache: 'hit' | 'miss' | 'stale' | 'bypass' | undefined;
+  /** The answer is an event stream. */
+  stream: boolean | undefined;
+  /** Milliseconds from the request's arrival to the upstream's response headers. */
+  upstreamMs: number | undefined;
+  /** Milliseconds from the request's arrival to the first body byte sent on. */
+  firstByteMs: number | undefined;
+  /** The start of an upstream 4xx/5xx body (printable, secrets masked). */
+  upstreamError: string | undefined;
   upstreamStatus: number | undefined;
   /** Response body bytes relayed from the upstream. */
   bytes: number | undefined;
