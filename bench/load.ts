@@ -1,14 +1,25 @@
 import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent, IncomingHttpHeaders, request } from 'node:http';
 import { nowMs } from '../test/support/fake-http';
 
-/** One of the two proxies measured, both in front of the same fake. */
+/**
+ * A proxy measured, in front of the same fake: the floor, or one of the proxy's
+ * processes (the default one, or another configuration, then with a `label`).
+ */
 export interface Target {
+  /** The side of the results its measures go to. */
   name: 'proxy' | 'floor';
+  /** Names it in the log when it is not the default proxy. */
+  label?: string;
   url: string;
   proc: ChildProcess;
+  /** Sent on every request the load helpers make (a client key, say). */
+  headers?: Record<string, string>;
 }
+
+/** The name to log a target under. */
+export const labelOf = (t: Target): string => t.label ?? t.name;
 
 /** Sent by the client so the floor (which adds nothing) passes the API's header check too. */
 export const EDITOR = { 'editor-version': 'vscode/1.104.3' };
@@ -40,20 +51,73 @@ export function percentile(values: number[], p: number): number {
 }
 
 /**
+ * One `POST` of `body` on a fresh connection, with the target's and `headers`;
+ * resolves with the status, the response headers and the body.
+ */
+export function postOnce(
+  target: Target,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${target.url}${path}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...EDITOR,
+          ...target.headers,
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
  * `POST /chat/completions` with `body` at 32 connections, for `seconds` or for
- * `amount` requests in all.
+ * `amount` requests in all, with the target's headers and `headers`.
  */
 export async function postChat(
   target: Target,
   body: string,
   run: { seconds: number } | { amount: number },
+  headers: Record<string, string> = {},
 ) {
   const result = await autocannon({
     url: `${target.url}/chat/completions`,
     method: 'POST',
     connections: 32,
     ...('seconds' in run ? { duration: run.seconds } : { amount: run.amount }),
-    headers: { 'content-type': 'application/json', ...EDITOR },
+    headers: {
+      'content-type': 'application/json',
+      ...EDITOR,
+      ...target.headers,
+      ...headers,
+    },
     body,
   });
   return {
@@ -79,11 +143,71 @@ export async function getModels(target: Target, amount: number): Promise<void> {
  * `intervalMs` apart; resolves with per-event lags (fake send → client receive),
  * times to first byte and errors. `onAllOpen` runs once every stream has its headers.
  */
-export async function streams(
+export function streams(
   target: Target,
   count: number,
   events: number,
   intervalMs: number,
+  onAllOpen?: () => void,
+) {
+  const body = JSON.stringify({
+    model: 'gpt-4o',
+    stream: true,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+  return openStreams(
+    target,
+    count,
+    events,
+    {
+      method: 'POST',
+      path: '/chat/completions',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-fake-events': String(events),
+        'x-fake-interval-ms': String(intervalMs),
+      },
+    },
+    onAllOpen,
+  );
+}
+
+/**
+ * As {@link streams}, on the fake's `GET /_test/sse?events=N&interval=MS`: the same
+ * `data: {…,"sent":…}` events, on a path the proxy neither inspects nor meters.
+ */
+export function testSseStreams(
+  target: Target,
+  count: number,
+  events: number,
+  intervalMs: number,
+) {
+  return openStreams(target, count, events, {
+    method: 'GET',
+    path: `/_test/sse?events=${events}&interval=${intervalMs}`,
+    headers: {},
+  });
+}
+
+/** What each stream of {@link openStreams} sends. */
+interface StreamRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Opens `count` streams of `events` events at once, each as `spec` says; resolves
+ * with per-event lags (the event's `sent` → client receive), times to first byte
+ * and errors (a status other than 200, or not `events` events).
+ */
+async function openStreams(
+  target: Target,
+  count: number,
+  events: number,
+  spec: StreamRequest,
   onAllOpen?: () => void,
 ) {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
@@ -91,11 +215,7 @@ export async function streams(
   const ttfb: number[] = [];
   let errors = 0;
   let open = 0;
-  const body = JSON.stringify({
-    model: 'gpt-4o',
-    stream: true,
-    messages: [{ role: 'user', content: 'hi' }],
-  });
+  const { body } = spec;
   const one = () =>
     new Promise<void>((resolve) => {
       const started = nowMs();
@@ -104,16 +224,17 @@ export async function streams(
         resolve();
       };
       const req = request(
-        `${target.url}/chat/completions`,
+        `${target.url}${spec.path}`,
         {
-          method: 'POST',
+          method: spec.method,
           agent,
           headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
+            ...(body === undefined
+              ? {}
+              : { 'content-length': Buffer.byteLength(body) }),
             ...EDITOR,
-            'x-fake-events': String(events),
-            'x-fake-interval-ms': String(intervalMs),
+            ...target.headers,
+            ...spec.headers,
           },
         },
         (res) => {

@@ -33,6 +33,23 @@ export function renderTable(results: Results, settings: RunSettings): string {
     withRatio ? fmt(proxy[key] / floor[key], 2) : '',
     target,
   ];
+  /**
+   * A measure of another proxy configuration (`proxyKey`) beside the floor's
+   * `floorKey`, and their ratio.
+   */
+  const vsFloor = (
+    label: string,
+    proxyKey: string,
+    floorKey: string,
+    digits: number,
+    target: string,
+  ): Row => [
+    label,
+    fmt(proxy[proxyKey], digits),
+    fmt(floor[floorKey], digits),
+    fmt(proxy[proxyKey] / floor[floorKey], 2),
+    target,
+  ];
   /** A measure taken on the proxy only. */
   const own = (label: string, value: string, target: string): Row => [
     label,
@@ -71,6 +88,62 @@ export function renderTable(results: Results, settings: RunSettings): string {
     own('start to /readyz 200 ms', fmt(proxy.startToReadyMs), '≤ 1500'),
     both('CPU µs per small request', 'cpuUsPerSmallRequest', 0, '≤ 2.75'),
     both('CPU µs per agent request (200 KB)', 'cpuUsPerAgentRequest', 0, ''),
+    both(
+      `SSE lag p50 ms, unmetered path (${streams} streams)`,
+      'sseUnmeteredLagP50Ms',
+      2,
+      '',
+    ),
+    both(
+      `SSE lag p99 ms, unmetered path (${streams} streams)`,
+      'sseUnmeteredLagP99Ms',
+      2,
+      '',
+    ),
+    both('SSE errors, unmetered path', 'sseUnmeteredErrors', 0, '0', false),
+    vsFloor(
+      'CPU µs per small request (team config)',
+      'teamCpuUsPerSmallRequest',
+      'cpuUsPerSmallRequest',
+      0,
+      '',
+    ),
+    vsFloor(
+      'CPU µs per agent request (team config)',
+      'teamCpuUsPerAgentRequest',
+      'cpuUsPerAgentRequest',
+      0,
+      '',
+    ),
+    vsFloor(
+      'CPU µs per agent request, inspection off',
+      'passthroughCpuUsPerAgentRequest',
+      'cpuUsPerAgentRequest',
+      0,
+      '',
+    ),
+    own(
+      'inspection cost per agent request µs',
+      fmt(proxy.inspectionCostUsPerAgentRequest),
+      '',
+    ),
+    own('team: cache-hit req/s (32 conns)', fmt(proxy.teamCacheHitRps), ''),
+    own(
+      'team: cache-hit p99 latency ms',
+      fmt(proxy.teamCacheHitLatencyP99Ms, 1),
+      '',
+    ),
+    own('team: cache-miss req/s (32 conns)', fmt(proxy.teamCacheMissRps), ''),
+    own(
+      'team: cache-miss p99 latency ms',
+      fmt(proxy.teamCacheMissLatencyP99Ms, 1),
+      '',
+    ),
+    own(
+      'team: cache-hit / cache-miss errors',
+      `${fmt(proxy.teamCacheHitErrors)} / ${fmt(proxy.teamCacheMissErrors)}`,
+      '0 / 0',
+    ),
   ];
   return [
     '| measure | proxy | floor | proxy/floor | target |',

@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { freePort } from '../test/support/redis-server';
 import { LaunchedNode, launchNode } from '../test/support/spawn-app';
 import { agentRequestBody } from './agent-request';
-import { get, getModels, postChat, SMALL_CHAT, streams, Target } from './load';
+import {
+  get,
+  getModels,
+  labelOf,
+  postChat,
+  postOnce,
+  SMALL_CHAT,
+  streams,
+  Target,
+  testSseStreams,
+} from './load';
 import { CLOCK_TICKS_PER_SECOND, cpuTicks, rssKiB } from './proc-stats';
 import { renderTable, Results, RunSettings, writeResults } from './report';
 
@@ -38,13 +48,15 @@ async function launchChild(
 type Measures = { [side in keyof Results]?: Record<string, number> };
 
 /**
- * Spawns the proxy from `dist/main.js` in front of `upstream` and times it from spawn
- * to its first `/readyz` 200 (LOG_LEVEL=warn hides the "listening" line, so the port
- * is picked here and readiness polled); then reads its idle RSS.
+ * Spawns the proxy from `dist/main.js` in front of `upstream`, with `env` on top of
+ * the default configuration, and waits for its first `/readyz` 200 (LOG_LEVEL=warn
+ * hides the "listening" line, so the port is picked here and readiness polled).
  */
-async function startToReady(
+async function launchProxy(
   upstream: string,
-): Promise<{ proxy: Target; measures: Measures }> {
+  label: string,
+  env: Record<string, string> = {},
+): Promise<{ launched: LaunchedNode; url: string; startToReadyMs: number }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawnedAt = performance.now();
@@ -56,25 +68,58 @@ async function startToReady(
       LOG_LEVEL: 'warn',
       PROXY_PORT: String(port),
       NODE_ENV: 'production',
+      ...env,
     },
-    { waitForListen: false, label: 'proxy' },
+    { waitForListen: false, label },
   );
   let exited = false;
   void launched.exited.then(() => (exited = true));
   while ((await get(`${url}/readyz`)) !== 200) {
     if (exited || performance.now() - spawnedAt > 15_000)
       throw new Error(
-        `proxy never became ready:\n${launched.stdout()}\n${launched.stderr()}`,
+        `${label} never became ready:\n${launched.stdout()}\n${launched.stderr()}`,
       );
     await new Promise((r) => setTimeout(r, 5));
   }
-  const startToReadyMs = performance.now() - spawnedAt;
+  return { launched, url, startToReadyMs: performance.now() - spawnedAt };
+}
+
+/**
+ * Spawns the default proxy and times it from spawn to its first `/readyz` 200; then
+ * reads its idle RSS.
+ */
+async function startToReady(
+  upstream: string,
+): Promise<{ proxy: Target; measures: Measures }> {
+  const { launched, url, startToReadyMs } = await launchProxy(
+    upstream,
+    'proxy',
+  );
   const proxy: Target = { name: 'proxy', url, proc: launched.proc };
   const rssIdleKiB = rssKiB(launched.proc.pid!);
   log(
     `start to ready: ${startToReadyMs.toFixed(0)} ms; idle RSS ${rssIdleKiB} KiB`,
   );
   return { proxy, measures: { proxy: { startToReadyMs, rssIdleKiB } } };
+}
+
+/**
+ * Another proxy process, started as the default one with `env` on top; its measures
+ * go to the proxy side under their own keys, and `headers` go on its requests.
+ */
+async function startVariant(
+  upstream: string,
+  label: string,
+  env: Record<string, string>,
+  headers?: Record<string, string>,
+): Promise<Target> {
+  const { launched, url, startToReadyMs } = await launchProxy(
+    upstream,
+    label,
+    env,
+  );
+  log(`${label}: start to ready ${startToReadyMs.toFixed(0)} ms`);
+  return { name: 'proxy', label, url, proc: launched.proc, headers };
 }
 
 /**
@@ -185,19 +230,188 @@ async function cpuPerRequest(
   let round = 0;
   for (const [key, body] of Object.entries(bodies)) {
     for (const t of round++ % 2 ? [...targets].reverse() : targets) {
-      await postChat(t, body, { amount: Math.min(1000, amount) });
-      const before = cpuTicks(t.proc.pid!);
-      const { errors } = await postChat(t, body, { amount });
-      const ticks = cpuTicks(t.proc.pid!) - before;
-      const us = ((ticks / CLOCK_TICKS_PER_SECOND) * 1e6) / amount;
+      const { us, errors } = await cpuUsPerRequest(t, body, amount, key);
       measures[t.name]![key] = us;
       measures[t.name]![`${key}Errors`] = errors;
-      log(
-        `cpu ${t.name} ${key}: ${us.toFixed(0)} µs per request (${ticks} ticks, ${errors} errors)`,
-      );
     }
   }
   return measures;
+}
+
+/**
+ * The CPU time `target` spends per `POST /chat/completions` of `body`, over `amount`
+ * requests at 32 connections after a warm-up of up to 1000.
+ */
+async function cpuUsPerRequest(
+  target: Target,
+  body: string,
+  amount: number,
+  key: string,
+): Promise<{ us: number; errors: number }> {
+  await postChat(target, body, { amount: Math.min(1000, amount) });
+  const before = cpuTicks(target.proc.pid!);
+  const { errors } = await postChat(target, body, { amount });
+  const ticks = cpuTicks(target.proc.pid!) - before;
+  const us = ((ticks / CLOCK_TICKS_PER_SECOND) * 1e6) / amount;
+  log(
+    `cpu ${labelOf(target)} ${key}: ${us.toFixed(0)} µs per request (${ticks} ticks, ${errors} errors)`,
+  );
+  return { us, errors };
+}
+
+/**
+ * SSE lag as {@link sseLag}, on the fake's `GET /_test/sse`: a path the proxy
+ * neither inspects nor meters, so that the metered path's lag minus this one (each
+ * against the floor's on the same path) is what metering costs per event.
+ */
+async function sseLagUnmetered(
+  targets: Target[],
+  count: number,
+): Promise<Measures> {
+  const measures: Measures = {};
+  for (const t of targets) {
+    const s = await testSseStreams(t, count, 20, 50);
+    measures[t.name] = {
+      sseUnmeteredLagP50Ms: s.lagP50,
+      sseUnmeteredLagP99Ms: s.lagP99,
+      sseUnmeteredErrors: s.errors,
+    };
+    log(
+      `sse unmetered ${t.name}: lag p50 ${s.lagP50.toFixed(2)} ms p99 ${s.lagP99.toFixed(2)} ms, ${s.errors} errors`,
+    );
+  }
+  return measures;
+}
+
+/** Fails the run unless a small chat completion through `target` answers 200. */
+async function expectOk(
+  target: Target,
+  headers: Record<string, string> = {},
+): Promise<Awaited<ReturnType<typeof postOnce>>> {
+  const answer = await postOnce(
+    target,
+    '/chat/completions',
+    SMALL_CHAT,
+    headers,
+  );
+  if (answer.status !== 200)
+    throw new Error(
+      `${labelOf(target)}: POST /chat/completions answered ${answer.status}: ${answer.body.slice(0, 500)}`,
+    );
+  return answer;
+}
+
+/**
+ * CPU per small and per agent request on the team proxy (client keys, rate limits,
+ * response cache opt-in, inspection and metering on), as {@link cpuPerRequest}
+ * measures the default one; none of its requests opt in to the cache.
+ */
+async function cpuTeamConfig(team: Target, amount: number): Promise<Measures> {
+  await expectOk(team);
+  const small = await cpuUsPerRequest(
+    team,
+    SMALL_CHAT,
+    amount,
+    'cpuUsPerSmallRequest',
+  );
+  const agent = await cpuUsPerRequest(
+    team,
+    agentRequestBody(200_000),
+    amount,
+    'cpuUsPerAgentRequest',
+  );
+  return {
+    proxy: {
+      teamCpuUsPerSmallRequest: small.us,
+      teamCpuUsPerSmallRequestErrors: small.errors,
+      teamCpuUsPerAgentRequest: agent.us,
+      teamCpuUsPerAgentRequestErrors: agent.errors,
+    },
+  };
+}
+
+/**
+ * CPU per agent request on a proxy with `COPILOT_INITIATOR=passthrough` (bodies
+ * not read), and what reading the 200 KB body costs: `withInspectionUs` (the
+ * default proxy's CPU per agent request) minus that.
+ */
+async function cpuInspectionOff(
+  passthrough: Target,
+  amount: number,
+  withInspectionUs: number,
+): Promise<Measures> {
+  await expectOk(passthrough);
+  const { us, errors } = await cpuUsPerRequest(
+    passthrough,
+    agentRequestBody(200_000),
+    amount,
+    'cpuUsPerAgentRequest',
+  );
+  const inspectionCostUsPerAgentRequest = withInspectionUs - us;
+  log(
+    `inspection cost per agent request: ${inspectionCostUsPerAgentRequest.toFixed(0)} µs`,
+  );
+  return {
+    proxy: {
+      passthroughCpuUsPerAgentRequest: us,
+      passthroughCpuUsPerAgentRequestErrors: errors,
+      inspectionCostUsPerAgentRequest,
+    },
+  };
+}
+
+/**
+ * The team proxy's response cache: the small non-streaming chat completion with
+ * `Cache-Control: max-age=600` (every request a hit after the first) against the
+ * same request without it (each one goes upstream), at 32 connections: a warm-up
+ * of each, then two interleaved rounds of `seconds / 2` each, averaged.
+ */
+async function cacheHits(team: Target, seconds: number): Promise<Measures> {
+  const optIn = { 'cache-control': 'max-age=600' };
+  await expectOk(team, optIn);
+  const sample = await expectOk(team, optIn);
+  if (sample.headers['x-cache'] !== 'HIT')
+    throw new Error(
+      `${labelOf(team)}: a repeated request with Cache-Control: max-age=600 was not a cache hit (X-Cache: ${String(sample.headers['x-cache'])})`,
+    );
+  const miss = await expectOk(team);
+  if (miss.headers['x-cache'] === 'HIT')
+    throw new Error(
+      `${labelOf(team)}: a request without Cache-Control was answered from the cache`,
+    );
+  const paths = { Hit: optIn, Miss: {} };
+  for (const headers of Object.values(paths))
+    await postChat(
+      team,
+      SMALL_CHAT,
+      { seconds: Math.min(2, seconds) },
+      headers,
+    );
+  const rounds = new Map<string, Array<Awaited<ReturnType<typeof postChat>>>>(
+    Object.keys(paths).map((name) => [name, []]),
+  );
+  for (let round = 0; round < 2; round++) {
+    const order = Object.entries(paths);
+    for (const [name, headers] of round % 2 ? order.reverse() : order) {
+      const r = await postChat(
+        team,
+        SMALL_CHAT,
+        { seconds: seconds / 2 },
+        headers,
+      );
+      rounds.get(name)!.push(r);
+      log(
+        `${labelOf(team)} cache ${name.toLowerCase()} round ${round + 1}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors} errors`,
+      );
+    }
+  }
+  const proxy: Record<string, number> = {};
+  for (const [name, r] of rounds) {
+    proxy[`teamCache${name}Rps`] = avg(r.map((x) => x.rps));
+    proxy[`teamCache${name}LatencyP99Ms`] = avg(r.map((x) => x.p99));
+    proxy[`teamCache${name}Errors`] = r.reduce((n, x) => n + x.errors, 0);
+  }
+  return { proxy };
 }
 
 async function main(): Promise<void> {
@@ -222,18 +436,43 @@ async function main(): Promise<void> {
     const both = [floor, proxy];
 
     const results: Results = { proxy: {}, floor: {} };
-    // One scenario after the other, in this order.
-    for (const measures of [
-      started.measures,
-      await throughput(both, settings.seconds),
-      await sseLag(both, settings.streams),
-      await longStreams(both, settings.streams),
-      await memoryAfterRequests(proxy),
-      await cpuPerRequest(both, settings.cpuRequests),
-    ]) {
+    const collect = (measures: Measures): void => {
       Object.assign(results.proxy, measures.proxy);
       Object.assign(results.floor, measures.floor);
-    }
+    };
+    // One scenario after the other, in this order.
+    collect(started.measures);
+    collect(await throughput(both, settings.seconds));
+    collect(await sseLag(both, settings.streams));
+    collect(await longStreams(both, settings.streams));
+    collect(await memoryAfterRequests(proxy));
+    collect(await cpuPerRequest(both, settings.cpuRequests));
+    collect(await sseLagUnmetered(both, settings.streams));
+
+    // Other configurations of the proxy, each a process of its own, started now
+    // so that they sit out the scenarios above.
+    const team = await startVariant(
+      fake.url,
+      'team',
+      {
+        PROXY_API_KEYS: 'bench-key-1,bench-key-2',
+        RATE_LIMIT_MAX: '100000000',
+        RESPONSE_CACHE: 'opt-in',
+      },
+      { authorization: 'Bearer bench-key-1' },
+    );
+    const passthrough = await startVariant(fake.url, 'passthrough', {
+      COPILOT_INITIATOR: 'passthrough',
+    });
+    collect(await cpuTeamConfig(team, settings.cpuRequests));
+    collect(
+      await cpuInspectionOff(
+        passthrough,
+        settings.cpuRequests,
+        results.proxy.cpuUsPerAgentRequest,
+      ),
+    );
+    collect(await cacheHits(team, settings.seconds));
 
     const table = renderTable(results, settings);
     process.stdout.write(`\n${table}\n`);
