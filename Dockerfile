@@ -1,7 +1,12 @@
 # syntax=docker/dockerfile:1
 
+# Node 24 LTS (active LTS; Node 20 left maintenance on 2026-04-30). The code itself
+# keeps running on Node >= 20.19 (package.json "engines"); only the image moved on.
+# Both stages use the same image, so whatever the build stage compiles matches the
+# runtime.
+
 # Build stage: full dependencies, compile TypeScript.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +16,7 @@ RUN npm run build
 
 # Runtime stage: production dependencies only, non-root, tini as PID 1 so SIGTERM
 # reaches Node and the graceful drain runs.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*

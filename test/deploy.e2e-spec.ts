@@ -9,12 +9,27 @@ const ROOT = join(__dirname, '..');
 const K8S = join(ROOT, 'deploy', 'kubernetes');
 
 type Doc = Record<string, any>;
-const docs: Doc[] = readdirSync(K8S)
-  .filter((f) => f.endsWith('.yaml'))
-  .flatMap((f) => loadAll(readFileSync(join(K8S, f), 'utf8')) as Doc[])
-  .filter(Boolean);
+const files = readdirSync(K8S).filter((f) => f.endsWith('.yaml'));
+const text = (file: string) => readFileSync(join(K8S, file), 'utf8');
+/** The documents of each manifest file, by file name. */
+const byFile: Record<string, Doc[]> = Object.fromEntries(
+  files.map((f) => [f, (loadAll(text(f)) as Doc[]).filter(Boolean)]),
+);
+const docs: Doc[] = Object.values(byFile).flat();
 const find = (kind: string, name = 'copilot-proxy') =>
   docs.find((d) => d.kind === kind && d.metadata?.name === name)!;
+const findIn = (file: string, kind: string) =>
+  byFile[file].find((d) => d.kind === kind)!;
+
+/** An nginx size ("64m", "1024k", "2g", bytes) in bytes; 0 is unlimited. */
+const nginxBytes = (size: string) => {
+  const match = /^(\d+)([kmg]?)$/i.exec(size.trim());
+  if (!match) throw new Error(`not an nginx size: ${size}`);
+  const value = Number(match[1]);
+  if (value === 0) return Infinity;
+  const exponent = ['', 'k', 'm', 'g'].indexOf(match[2].toLowerCase());
+  return value * 1024 ** exponent;
+};
 
 describe('Kubernetes manifests', () => {
   const deployment = find('Deployment');
@@ -116,14 +131,231 @@ describe('Kubernetes manifests', () => {
     });
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
   });
+
+  it('applies Deployment, Service, HPA, PDB and Redis by default, and no example', () => {
+    const kustomization = byFile['kustomization.yaml'][0];
+    expect(kustomization.kind).toBe('Kustomization');
+    expect(kustomization.namespace).toBeUndefined();
+    const resources = kustomization.resources as string[];
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        'deployment.yaml',
+        'service.yaml',
+        'hpa.yaml',
+        'pdb.yaml',
+        'redis.yaml',
+      ]),
+    );
+    // Every listed file exists; every manifest that is not an example is listed.
+    for (const resource of resources) expect(files).toContain(resource);
+    expect(resources.filter((r) => r.endsWith('.example.yaml'))).toEqual([]);
+    expect(resources).not.toContain('ingress.example.yaml');
+    expect(resources).not.toContain('secret.example.yaml');
+    expect(files).toContain('ingress.example.yaml');
+    expect(
+      files.filter(
+        (f) =>
+          f !== 'kustomization.yaml' &&
+          !f.endsWith('.example.yaml') &&
+          !resources.includes(f),
+      ),
+    ).toEqual([]);
+  });
+
+  it('shares limits, quotas and the cache through the Redis of redis.yaml', () => {
+    const redisService = findIn('redis.yaml', 'Service');
+    const redisDeployment = findIn('redis.yaml', 'Deployment');
+    expect(redisService).toBeDefined();
+    expect(redisDeployment).toBeDefined();
+    // REDIS_URL is set (not commented out) and names that Service and its port.
+    expect(env.REDIS_URL).toBeDefined();
+    const url = new URL(env.REDIS_URL);
+    expect(url.protocol).toBe('redis:');
+    expect(url.hostname).toBe(redisService.metadata.name);
+    const servicePorts = (redisService.spec.ports as Doc[]).map((p) => p.port);
+    expect(servicePorts).toContain(Number(url.port || 6379));
+    // The Service reaches the Redis pods, on the port Redis listens on.
+    expect(redisService.spec.selector).toEqual(
+      redisDeployment.spec.template.metadata.labels,
+    );
+    const servicePort = (redisService.spec.ports as Doc[]).find(
+      (p) => p.port === Number(url.port || 6379),
+    )!;
+    const redisPort = (
+      redisDeployment.spec.template.spec.containers[0].ports as Doc[]
+    ).find(
+      (p) =>
+        p.name === servicePort.targetPort ||
+        p.containerPort === servicePort.targetPort,
+    );
+    expect(redisPort?.containerPort).toBe(6379);
+    // Neither selector picks up the other's pods.
+    const proxyLabels = deployment.spec.template.metadata.labels;
+    expect(redisService.spec.selector).not.toEqual(proxyLabels);
+    expect(find('Service').spec.selector).not.toEqual(
+      redisDeployment.spec.template.metadata.labels,
+    );
+    // The comment says what happens without it.
+    expect(text('deployment.yaml')).toMatch(/per replica|each replica/i);
+  });
+
+  it('keeps at least one proxy pod through voluntary disruptions', () => {
+    const pdb = findIn('pdb.yaml', 'PodDisruptionBudget');
+    expect(pdb.apiVersion).toBe('policy/v1');
+    expect(pdb.metadata.name).toBe('copilot-proxy');
+    expect(pdb.spec.minAvailable).toBe(1);
+    expect(pdb.spec.maxUnavailable).toBeUndefined();
+    expect(pdb.spec.selector).toEqual({
+      matchLabels: deployment.spec.selector.matchLabels,
+    });
+    // It selects the Deployment's pods (and not Redis's).
+    expect(deployment.spec.template.metadata.labels).toMatchObject(
+      pdb.spec.selector.matchLabels,
+    );
+    expect(
+      findIn('redis.yaml', 'Deployment').spec.template.metadata.labels,
+    ).not.toMatchObject(pdb.spec.selector.matchLabels);
+    // minAvailable 1 below the smallest replica count: drains still proceed.
+    expect(pdb.spec.minAvailable).toBeLessThan(
+      find('HorizontalPodAutoscaler').spec.minReplicas,
+    );
+  });
+
+  it('serves /metrics on its own port, scraped from the pod and not behind the Service', () => {
+    const metrics = container.ports.find((p: Doc) => p.name === 'metrics');
+    expect(env.METRICS_PORT).toBe('9090');
+    expect(metrics).toMatchObject({ containerPort: 9090, protocol: 'TCP' });
+    const http = container.ports.find((p: Doc) => p.name === 'http');
+    expect(metrics.containerPort).not.toBe(http.containerPort);
+    expect(deployment.spec.template.metadata.annotations).toEqual(
+      expect.objectContaining({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': env.METRICS_PORT,
+        'prometheus.io/path': '/metrics',
+      }),
+    );
+    // The Service clients use exposes the http port only.
+    const ports = find('Service').spec.ports as Doc[];
+    expect(ports).toHaveLength(1);
+    expect(ports[0]).toMatchObject({ name: 'http', targetPort: 'http' });
+    for (const port of ports) {
+      expect([metrics.name, metrics.containerPort]).not.toContain(
+        port.targetPort,
+      );
+      expect(port.port).not.toBe(metrics.containerPort);
+    }
+  });
+
+  it('scales on CPU, and documents the active-streams alternative', () => {
+    const hpa = findIn('hpa.yaml', 'HorizontalPodAutoscaler');
+    expect(hpa.spec.metrics).toContainEqual(
+      expect.objectContaining({
+        type: 'Resource',
+        resource: expect.objectContaining({ name: 'cpu' }),
+      }),
+    );
+    const comments = text('hpa.yaml')
+      .split('\n')
+      .filter((l) => l.trim().startsWith('#'))
+      .join('\n');
+    expect(comments).toMatch(/CPU/);
+    expect(comments).toMatch(/prometheus-adapter/);
+    expect(comments).toMatch(/type: Pods/);
+    expect(comments).toMatch(/name: copilot_proxy_active_streams/);
+    // The metric named there is one the app exports.
+    expect(
+      readFileSync(join(ROOT, 'src', 'metrics', 'metrics.service.ts'), 'utf8'),
+    ).toContain("'copilot_proxy_active_streams'");
+  });
+});
+
+describe('Ingress example', () => {
+  const ingress = findIn('ingress.example.yaml', 'Ingress');
+  const annotations = ingress?.metadata?.annotations as Record<string, string>;
+  const nginx = (name: string) =>
+    annotations[`nginx.ingress.kubernetes.io/${name}`];
+
+  it('is an ingress-nginx Ingress routed to the Service’s http port', () => {
+    expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
+    expect(ingress.spec.ingressClassName).toBe('nginx');
+    const service = find('Service');
+    const backends = (ingress.spec.rules as Doc[]).flatMap((r) =>
+      (r.http.paths as Doc[]).map((p) => p.backend.service),
+    );
+    expect(backends.length).toBeGreaterThan(0);
+    for (const backend of backends) {
+      expect(backend.name).toBe(service.metadata.name);
+      expect(
+        (service.spec.ports as Doc[]).some(
+          (p) =>
+            (backend.port.name !== undefined && p.name === backend.port.name) ||
+            (backend.port.number !== undefined &&
+              p.port === backend.port.number),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('lets streams stay silent as long as the proxy does', () => {
+    const idleSeconds =
+      Number(
+        Object.fromEntries(
+          (
+            find('Deployment').spec.template.spec.containers[0].env as Doc[]
+          ).map((e) => [e.name, e.value]),
+        ).UPSTREAM_IDLE_TIMEOUT_MS ?? 300_000,
+      ) / 1000;
+    for (const name of ['proxy-read-timeout', 'proxy-send-timeout']) {
+      expect(typeof nginx(name)).toBe('string');
+      expect(Number(nginx(name))).toBeGreaterThanOrEqual(
+        Math.max(300, idleSeconds),
+      );
+    }
+  });
+
+  it('buffers neither responses nor requests, and takes 32 MiB bodies', () => {
+    expect(nginx('proxy-buffering')).toBe('off');
+    expect(nginx('proxy-request-buffering')).toBe('off');
+    expect(nginxBytes(nginx('proxy-body-size'))).toBeGreaterThanOrEqual(
+      32 * 1024 * 1024,
+    );
+  });
+
+  it('explains each annotation in a comment', () => {
+    const lines = text('ingress.example.yaml').split('\n');
+    for (const key of Object.keys(annotations)) {
+      const at = lines.findIndex((l) => l.trim().startsWith(`${key}:`));
+      expect(at).toBeGreaterThan(0);
+      expect(lines[at - 1].trim()).toMatch(/^#/);
+    }
+  });
 });
 
 describe('Dockerfile', () => {
-  const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-  const stages = text.split(/^FROM /m).slice(1);
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
   const final = stages.at(-1)!;
   const instructions = (kind: string) =>
     final.split('\n').filter((l) => l.startsWith(kind + ' '));
+
+  it('builds and runs on a maintained Node LTS line newer than 20', () => {
+    const images = dockerfile
+      .split('\n')
+      .filter((l) => l.startsWith('FROM '))
+      .map((l) => /^FROM\s+(?:--platform=\S+\s+)?(\S+)/.exec(l)![1]);
+    expect(images.length).toBe(stages.length);
+    const majors = images.map((image) => {
+      const match = /^node:(\d+)(?:[.-]|$)/.exec(image);
+      expect(match).not.toBeNull();
+      return Number(match![1]);
+    });
+    const finalMajor = majors.at(-1)!;
+    // LTS lines are the even majors; 20 left maintenance on 2026-04-30.
+    expect(finalMajor).toBeGreaterThanOrEqual(22);
+    expect(finalMajor % 2).toBe(0);
+    // The build stage compiles with the Node the image runs.
+    expect(new Set(majors)).toEqual(new Set([finalMajor]));
+  });
 
   it('is multi-stage, and the final stage installs production dependencies only', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
