@@ -236,9 +236,14 @@ describe('usage metering, named keys and quotas', () => {
     expect(refused.headers['retry-after']).toBe(String(12 * 3600));
     expect(refused.headers['x-quota-reset']).toBe(String(12 * 3600));
     expect(fake.requests.length).toBe(before);
+    // Every proxied request, the cached /models included.
+    const models = await request(server())
+      .get('/v1/models')
+      .set(bearer(CAPPED));
+    expect(models.status).toBe(429);
     const metrics = (await request(server()).get('/metrics')).text;
     expect(metrics).toContain(
-      'copilot_proxy_quota_rejections_total{key="capped"} 1',
+      'copilot_proxy_quota_rejections_total{key="capped"} 2',
     );
   });
 

@@ -651,3 +651,31 @@ describe('readConversation', () => {
     });
   });
 });
+
+describe('readConversation: images in Responses tool outputs', () => {
+  it('sees a screenshot a tool returned (function_call_output.output)', () => {
+    const facts = readConversation('responses', {
+      model: 'gpt-4.1',
+      input: [
+        {
+          type: 'function_call',
+          call_id: 'c1',
+          name: 'screenshot',
+          arguments: '{}',
+        },
+        {
+          type: 'function_call_output',
+          call_id: 'c1',
+          output: [
+            { type: 'input_image', image_url: 'data:image/png;base64,AAAA' },
+          ],
+        },
+      ],
+    });
+    expect(facts).toEqual({
+      model: 'gpt-4.1',
+      initiator: 'agent',
+      vision: true,
+    });
+  });
+});

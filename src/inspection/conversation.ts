@@ -96,7 +96,11 @@ function responses(
   return {
     model,
     initiator: userMessage ? 'user' : 'agent',
-    vision: input.some((item) => isObject(item) && hasImage(item.content)),
+    // Images come in messages, and in tool outputs (screenshots) as well.
+    vision: input.some(
+      (item) =>
+        isObject(item) && (hasImage(item.content) || hasImage(item.output)),
+    ),
   };
 }
 

@@ -22,10 +22,10 @@ import { buildUpstreamRequest } from './upstream-request';
 /**
  * The request path of every proxied request, one stage after another:
  * 1. build the upstream request (method, path, header policy);
- * 2. `/models` from the account's cache;
- * 3. inspect a model request's body (initiator and vision headers);
- * 4. the response cache: a hit answers here, at no quota cost;
- * 5. the key's quota;
+ * 2. the key's quota (every proxied request: a key past it gets nothing more);
+ * 3. `/models` from the account's cache;
+ * 4. inspect a model request's body (initiator and vision headers);
+ * 5. the response cache: a hit answers here and is not counted against the quota;
  * 6. call upstream (token, transport, one 401 retry);
  * 7. relay the answer, with usage metering and the cache's store on its way out
  *    — or answer a count_tokens call the upstream does not serve.
@@ -48,6 +48,7 @@ export class ProxyService {
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const context = requestContext(req);
     const built = buildUpstreamRequest(context, req);
+    await this.usage.checkQuota(context, res);
     if (await this.modelsCache.serve(context, req, res)) return;
     const inspected = await this.inspector.inspect(context, built);
     const cached = await this.responseCache.lookup(
@@ -57,7 +58,6 @@ export class ProxyService {
       inspected,
     );
     if (!cached) return;
-    await this.usage.checkQuota(context, res);
     const request = await this.tokenCount.prepare(cached.request);
     const upstream = await this.callUpstream(context, request);
     if (this.tokenCount.answer(context, request, upstream, res)) return;
