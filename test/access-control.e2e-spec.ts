@@ -2,18 +2,14 @@ import request from 'supertest';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest } from './support/http-client';
 import { spawnApp } from './support/spawn-app';
-import { emptyConfigHome, useFakeAndProxy } from './support/test-app';
+import { emptyConfigHome, useStaticFakeAndProxy } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 const KEY_1 = 'team-key-one-0123456789';
 const KEY_2 = 'team-key-two-9876543210';
 
 describe('access control: client API keys', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    PROXY_API_KEYS: `${KEY_1}, ${KEY_2}`,
-  }));
+  const ctx = useStaticFakeAndProxy({ PROXY_API_KEYS: `${KEY_1}, ${KEY_2}` });
   const server = () => ctx.proxy.app.getHttpServer();
 
   it('refuses a request without a key: 401, WWW-Authenticate, OpenAI-style JSON, nothing forwarded', async () => {

@@ -1,13 +1,14 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { CacheStore, MemoryCacheStore } from '../src/cache/cache-store';
-import { RedisCacheStore } from '../src/cache/redis-cache.store';
 import { FakeCopilotApi } from './support/fake-copilot-api';
-import { rawRequest, waitFor } from './support/http-client';
-import { RedisServer } from './support/redis-server';
-import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
+import { rawRequest } from './support/http-client';
+import {
+  TestApp,
+  useRedisPair,
+  useStaticFakeAndProxy,
+} from './support/test-app';
 
-const TOKEN = 'test-copilot-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const json = { 'content-type': 'application/json' };
 const question = (text: string, stream = false) =>
@@ -20,11 +21,7 @@ const chatCalls = (fake: FakeCopilotApi) =>
   fake.requests.filter((r) => r.url === '/chat/completions').length;
 
 describe('caching: /models', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    MODELS_CACHE_TTL_MS: '500',
-  }));
+  const ctx = useStaticFakeAndProxy({ MODELS_CACHE_TTL_MS: '500' });
   const server = () => ctx.proxy.app.getHttpServer();
 
   it('serves /models and /v1/models from the cache the start-up fetch filled', async () => {
@@ -98,13 +95,11 @@ describe('caching: /models', () => {
 });
 
 describe('caching: responses, opt-in', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
+  const ctx = useStaticFakeAndProxy({
     RESPONSE_CACHE: 'opt-in',
     RESPONSE_CACHE_TTL_MS: '400',
     PROXY_API_KEYS: 'key-a,key-b',
-  }));
+  });
   const server = () => ctx.proxy.app.getHttpServer();
   const ask = (body: string, headers: Record<string, string> = {}) =>
     request(server())
@@ -225,12 +220,10 @@ describe('caching: responses, opt-in', () => {
 });
 
 describe('caching: responses, all', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
+  const ctx = useStaticFakeAndProxy({
     RESPONSE_CACHE: 'all',
     RESPONSE_CACHE_MAX_BYTES: '3000',
-  }));
+  });
   const server = () => ctx.proxy.app.getHttpServer();
   const ask = (body: string, headers: Record<string, string> = {}) =>
     request(server())
@@ -279,31 +272,7 @@ describe('caching: responses, all', () => {
 });
 
 describe('caching: responses shared through one Redis', () => {
-  let redis: RedisServer;
-  let fake: FakeCopilotApi;
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    fake = await new FakeCopilotApi().start();
-    const env = {
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-      RESPONSE_CACHE: 'all',
-      REDIS_URL: redis.url,
-    };
-    a = await startApp(env);
-    b = await startApp(env);
-    const store = (app: TestApp) => app.app.get<RedisCacheStore>(CacheStore);
-    await waitFor(() => store(a).connected && store(b).connected);
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await redis?.stop();
-    await fake?.stop();
-  });
+  const pair = useRedisPair({ RESPONSE_CACHE: 'all' });
 
   const ask = (app: TestApp, body: string) =>
     request(app.app.getHttpServer())
@@ -312,23 +281,25 @@ describe('caching: responses shared through one Redis', () => {
       .send(body);
 
   it('a second replica answers from the entry the first stored', async () => {
-    expect((await ask(a, question('shared'))).headers['x-cache']).toBe('MISS');
+    expect((await ask(pair.a, question('shared'))).headers['x-cache']).toBe(
+      'MISS',
+    );
     await sleep(100);
-    const before = chatCalls(fake);
-    const hit = await ask(b, question('shared'));
+    const before = chatCalls(pair.fake);
+    const hit = await ask(pair.b, question('shared'));
     expect(hit.headers['x-cache']).toBe('HIT');
     expect(hit.body.choices[0].message.content).toBe('Hello from the fake.');
-    expect(chatCalls(fake)).toBe(before);
+    expect(chatCalls(pair.fake)).toBe(before);
   });
 
   it('treats Redis down as misses, never errors', async () => {
-    await redis.stop();
+    await pair.redis.stop();
     try {
-      const res = await ask(a, question('shared'));
+      const res = await ask(pair.a, question('shared'));
       expect(res.status).toBe(200);
       expect(res.headers['x-cache']).toBe('MISS');
     } finally {
-      await redis.start();
+      await pair.redis.start();
     }
   });
 });

@@ -8,8 +8,8 @@ import { rawRequest, waitFor } from './support/http-client';
 import { spawnApp } from './support/spawn-app';
 import {
   emptyConfigHome,
-  useFakeAndProxy,
   useDynamicFakeAndProxy,
+  useStaticFakeAndProxy,
 } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
@@ -122,10 +122,7 @@ const lastTo = (requests: RecordedRequest[], path: string) =>
   requests.filter((r) => r.url === path).at(-1)!;
 
 describe('Copilot-aware requests: X-Initiator and vision', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-  }));
+  const ctx = useStaticFakeAndProxy();
 
   it.each([
     ['/v1/chat/completions', '/chat/completions', CHAT_QUESTION, 'user', false],
@@ -283,11 +280,7 @@ describe('Copilot-aware requests: X-Initiator and vision', () => {
 });
 
 describe('Copilot-aware requests: COPILOT_INITIATOR=passthrough', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    COPILOT_INITIATOR: 'passthrough',
-  }));
+  const ctx = useStaticFakeAndProxy({ COPILOT_INITIATOR: 'passthrough' });
 
   it('adds nothing', async () => {
     await request(ctx.proxy.app.getHttpServer())
@@ -356,11 +349,9 @@ describe('Copilot-aware requests: the log line', () => {
 });
 
 describe('npm run claude-code', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
+  const ctx = useStaticFakeAndProxy({
     PROXY_API_KEYS: 'team-key-for-claude-code',
-  }));
+  });
 
   const run = (env: Record<string, string>) =>
     new Promise<{ code: number | null; out: string; err: string }>(

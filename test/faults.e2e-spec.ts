@@ -2,9 +2,11 @@ import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { CopilotClient } from '../src/copilot/copilot-client';
 import { rawRequest, waitFor } from './support/http-client';
-import { useFakeAndProxy, useDynamicFakeAndProxy } from './support/test-app';
+import {
+  useDynamicFakeAndProxy,
+  useStaticFakeAndProxy,
+} from './support/test-app';
 
-const TOKEN = 'test-copilot-token';
 const MiB = 1024 * 1024;
 
 interface Answer {
@@ -149,11 +151,7 @@ describe('faults: replay copies have a global budget', () => {
 });
 
 describe('faults: broken upstream connections and answers', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    UPSTREAM_TIMEOUT_MS: '30000',
-  }));
+  const ctx = useStaticFakeAndProxy({ UPSTREAM_TIMEOUT_MS: '30000' });
 
   it('retries once on a fresh connection when a reused pooled socket was dead', async () => {
     const server = ctx.proxy.app.getHttpServer();
@@ -197,11 +195,7 @@ describe('faults: broken upstream connections and answers', () => {
 });
 
 describe('faults: the header timeout starts when the body has been sent', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    UPSTREAM_TIMEOUT_MS: '300',
-  }));
+  const ctx = useStaticFakeAndProxy({ UPSTREAM_TIMEOUT_MS: '300' });
 
   it('a slow upload is not a 504', async () => {
     const answer = await trickle(ctx.proxy.url, 3, 400);
@@ -211,11 +205,7 @@ describe('faults: the header timeout starts when the body has been sent', () => 
 });
 
 describe('faults: a body that stops arriving', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    CLIENT_BODY_TIMEOUT_MS: '300',
-  }));
+  const ctx = useStaticFakeAndProxy({ CLIENT_BODY_TIMEOUT_MS: '300' });
 
   it('ends the request with 408 and gives up the upstream request', async () => {
     const upload = openUpload(ctx.proxy.url, '/_test/slow-upload', 100);
@@ -234,12 +224,10 @@ describe('faults: a body that stops arriving', () => {
 });
 
 describe('faults: access edges', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
+  const ctx = useStaticFakeAndProxy({
     PROXY_API_KEYS: 'the-right-key',
     RATE_LIMIT_MAX: '5',
-  }));
+  });
 
   it('counts refused keys per client address: 429 past the limit, before any key check', async () => {
     const server = ctx.proxy.app.getHttpServer();
@@ -262,10 +250,7 @@ describe('faults: access edges', () => {
 });
 
 describe('faults: one request id, and Connection: close while draining', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-  }));
+  const ctx = useStaticFakeAndProxy();
 
   it.each([[['first-id', 'second-id']], [['bad id "quoted"']]])(
     'sends upstream the id it logs and returns (%j)',

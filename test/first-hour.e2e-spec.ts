@@ -5,12 +5,14 @@ import { MetricsServer } from '../src/metrics/metrics-server';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, readSse, waitFor } from './support/http-client';
 import { freePort } from './support/redis-server';
-import { spawnApp, SpawnedApp } from './support/spawn-app';
+import { spawnApp, SpawnedApp, useSpawnedApps } from './support/spawn-app';
 import {
   emptyConfigHome,
   startApp,
   TestApp,
   useFakeAndProxy,
+  useStaticFakeAndProxy,
+  FIXTURE_COPILOT_TOKEN,
 } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
@@ -130,11 +132,7 @@ describe("first hour: errors in the client's own shape", () => {
 });
 
 describe('first hour: a 429 carries X-RateLimit-* too', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    RATE_LIMIT_MAX: '2',
-  }));
+  const ctx = useStaticFakeAndProxy({ RATE_LIMIT_MAX: '2' });
 
   it('tells the window on the refusal as on the answers before it', async () => {
     const server = ctx.proxy.app.getHttpServer();
@@ -151,11 +149,7 @@ describe('first hour: a 429 carries X-RateLimit-* too', () => {
 });
 
 describe('first hour: METRICS_PORT', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    METRICS_PORT: '0',
-  }));
+  const ctx = useStaticFakeAndProxy({ METRICS_PORT: '0' });
 
   it('serves /metrics on its own port only, and never forwards it', async () => {
     const before = ctx.fake.requests.length;
@@ -174,25 +168,15 @@ describe('first hour: METRICS_PORT', () => {
 
 describe('first hour: the process', () => {
   let fake: FakeCopilotApi;
-  const running: SpawnedApp[] = [];
   beforeAll(async () => {
     fake = await new FakeCopilotApi().start();
   });
-  afterEach(() => {
-    for (const app of running.splice(0)) app.proc.kill('SIGKILL');
-  });
   afterAll(() => fake.stop());
-
-  const start = async (env: Record<string, string>) => {
-    const app = await spawnApp({
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-      XDG_CONFIG_HOME: emptyConfigHome(),
-      ...env,
-    });
-    running.push(app);
-    return app;
-  };
+  const start = useSpawnedApps(() => ({
+    COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+    COPILOT_API_BASE_URL: fake.url,
+    XDG_CONFIG_HOME: emptyConfigHome(),
+  }));
   const lines = (app: SpawnedApp) =>
     app
       .stdout()

@@ -1,27 +1,18 @@
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, readSse } from './support/http-client';
-import { spawnApp, SpawnedApp } from './support/spawn-app';
+import { spawnApp, useSpawnedApps } from './support/spawn-app';
 import { emptyConfigHome } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 
 describe('the proxy as a process (dist/main.js)', () => {
   let fake: FakeCopilotApi;
-  const running: SpawnedApp[] = [];
 
   beforeAll(async () => {
     fake = await new FakeCopilotApi().start();
   });
-  afterEach(() => {
-    for (const app of running.splice(0)) app.proc.kill('SIGKILL');
-  });
   afterAll(() => fake.stop());
-
-  const start = async (env: Record<string, string>) => {
-    const app = await spawnApp({ XDG_CONFIG_HOME: emptyConfigHome(), ...env });
-    running.push(app);
-    return app;
-  };
+  const start = useSpawnedApps(() => ({ XDG_CONFIG_HOME: emptyConfigHome() }));
 
   it('refuses to start on bad configuration, naming every bad variable in one message', async () => {
     const app = await spawnApp(

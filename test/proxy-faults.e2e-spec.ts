@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, readSse } from './support/http-client';
-import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
+import { startApp, TestApp, useStaticFakeAndProxy } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 
@@ -20,12 +20,10 @@ function rawExchange(url: string, bytes: string): Promise<string> {
 }
 
 describe('proxy faults', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
+  const ctx = useStaticFakeAndProxy({
     UPSTREAM_TIMEOUT_MS: '300',
     UPSTREAM_IDLE_TIMEOUT_MS: '400',
-  }));
+  });
 
   it('answers 504 with an OpenAI-style error when no headers come in time', async () => {
     const res = await rawRequest(ctx.proxy.url + '/_test/stall-headers', {

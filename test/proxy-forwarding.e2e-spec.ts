@@ -2,15 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 
 import { rawRequest } from './support/http-client';
-import { useFakeAndProxy } from './support/test-app';
+import { useStaticFakeAndProxy } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
 
 describe('proxy forwarding (requests and responses)', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-  }));
+  const ctx = useStaticFakeAndProxy();
 
   interface Echo {
     method: string;

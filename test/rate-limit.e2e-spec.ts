@@ -1,9 +1,10 @@
 import request from 'supertest';
-import { FakeCopilotApi } from './support/fake-copilot-api';
-import { RedisServer } from './support/redis-server';
-import { startApp, TestApp, useFakeAndProxy } from './support/test-app';
+import {
+  TestApp,
+  useRedisPair,
+  useStaticFakeAndProxy,
+} from './support/test-app';
 
-const TOKEN = 'test-copilot-token';
 const KEY_1 = 'rate-key-one';
 const KEY_2 = 'rate-key-two';
 /** `GET /models` on `app` with `key` as a Bearer token. */
@@ -15,13 +16,11 @@ const statuses = (responses: { status: number }[]) =>
   responses.map((r) => r.status);
 
 describe('rate limits per key (in memory)', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
+  const ctx = useStaticFakeAndProxy({
     PROXY_API_KEYS: `${KEY_1},${KEY_2}`,
     RATE_LIMIT_MAX: '3',
     RATE_LIMIT_WINDOW_MS: '60000',
-  }));
+  });
 
   it('limits one key with 429, Retry-After and X-RateLimit headers while the other key is served', async () => {
     const first = await modelsAs(ctx.proxy, KEY_1);
@@ -68,11 +67,7 @@ describe('rate limits per key (in memory)', () => {
 });
 
 describe('rate limits per client IP when anonymous', () => {
-  const ctx = useFakeAndProxy((fake) => ({
-    COPILOT_TOKEN: TOKEN,
-    COPILOT_API_BASE_URL: fake.url,
-    RATE_LIMIT_MAX: '2',
-  }));
+  const ctx = useStaticFakeAndProxy({ RATE_LIMIT_MAX: '2' });
 
   it('counts by IP and ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
     const spoof = (ip: string) =>
@@ -89,64 +84,43 @@ describe('rate limits per client IP when anonymous', () => {
 });
 
 describe('rate limits shared through Redis', () => {
-  let fake: FakeCopilotApi;
-  let redis: RedisServer;
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    fake = await new FakeCopilotApi().start();
-    redis = await RedisServer.start();
-    const env = {
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-      PROXY_API_KEYS: `${KEY_1},${KEY_2}`,
-      RATE_LIMIT_MAX: '4',
-      RATE_LIMIT_WINDOW_MS: '2000',
-      REDIS_URL: redis.url,
-    };
-    a = await startApp(env);
-    b = await startApp(env);
-    // Both instances connected before counting.
-    await new Promise((r) => setTimeout(r, 300));
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await redis.stop();
-    await fake.stop();
+  const pair = useRedisPair({
+    PROXY_API_KEYS: `${KEY_1},${KEY_2}`,
+    RATE_LIMIT_MAX: '4',
+    RATE_LIMIT_WINDOW_MS: '2000',
   });
 
   it('two instances enforce one limit for a key', async () => {
     const results = [
-      await modelsAs(a, KEY_1),
-      await modelsAs(b, KEY_1),
-      await modelsAs(a, KEY_1),
-      await modelsAs(b, KEY_1),
-      await modelsAs(a, KEY_1),
-      await modelsAs(b, KEY_1),
+      await modelsAs(pair.a, KEY_1),
+      await modelsAs(pair.b, KEY_1),
+      await modelsAs(pair.a, KEY_1),
+      await modelsAs(pair.b, KEY_1),
+      await modelsAs(pair.a, KEY_1),
+      await modelsAs(pair.b, KEY_1),
     ];
     expect(statuses(results)).toEqual([200, 200, 200, 200, 429, 429]);
     expect(results[3].headers['x-ratelimit-remaining']).toBe('0');
-    expect((await modelsAs(b, KEY_2)).status).toBe(200);
+    expect((await modelsAs(pair.b, KEY_2)).status).toBe(200);
   });
 
   it('keeps serving while Redis is down (fail open, counted) and enforces again once it is back', async () => {
-    await redis.stop();
+    await pair.redis.stop();
     const during = [];
-    for (let i = 0; i < 8; i++) during.push(await modelsAs(a, KEY_2));
+    for (let i = 0; i < 8; i++) during.push(await modelsAs(pair.a, KEY_2));
     expect(statuses(during)).toEqual(Array(8).fill(200));
-    const metrics = (await request(a.app.getHttpServer()).get('/metrics')).text;
+    const metrics = (await request(pair.a.app.getHttpServer()).get('/metrics'))
+      .text;
     const failures =
       /^copilot_proxy_rate_limit_storage_failures_total (\d+)/m.exec(metrics);
     expect(Number(failures?.[1])).toBeGreaterThanOrEqual(8);
 
-    await redis.start();
+    await pair.redis.start();
     // ioredis reconnects on its own (backoff up to 2 s).
     const deadline = Date.now() + 8000;
     let limited = false;
     while (!limited && Date.now() < deadline) {
-      limited = (await modelsAs(a, KEY_2)).status === 429;
+      limited = (await modelsAs(pair.a, KEY_2)).status === 429;
       if (!limited) await new Promise((r) => setTimeout(r, 50));
     }
     expect(limited).toBe(true);

@@ -4,17 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Clock } from '../src/usage/clock';
-import { RedisUsageStore } from '../src/usage/redis-usage.store';
-import { UsageStore } from '../src/usage/usage-store';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, readSse, waitFor } from './support/http-client';
-import { RedisServer } from './support/redis-server';
 import { spawnApp } from './support/spawn-app';
 import {
   emptyConfigHome,
   startApp,
   TestApp,
   useDynamicFakeAndProxy,
+  useRedisPair,
 } from './support/test-app';
 
 const TOKEN = 'test-copilot-token';
@@ -352,31 +350,7 @@ describe('usage: the Copilot account quota in dynamic mode', () => {
 });
 
 describe('usage: budgets shared through one Redis', () => {
-  let redis: RedisServer;
-  let fake: FakeCopilotApi;
-  let a: TestApp;
-  let b: TestApp;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    fake = await new FakeCopilotApi().start();
-    const env = {
-      COPILOT_TOKEN: TOKEN,
-      COPILOT_API_BASE_URL: fake.url,
-      PROXY_KEYS_FILE: keysFile(KEYS),
-      REDIS_URL: redis.url,
-    };
-    a = await startApp(env);
-    b = await startApp(env);
-    const store = (app: TestApp) => app.app.get<RedisUsageStore>(UsageStore);
-    await waitFor(() => store(a).connected && store(b).connected);
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await redis?.stop();
-    await fake?.stop();
-  });
+  const pair = useRedisPair({ PROXY_KEYS_FILE: keysFile(KEYS) });
 
   const send = (app: TestApp) =>
     request(app.app.getHttpServer())
@@ -386,20 +360,20 @@ describe('usage: budgets shared through one Redis', () => {
       .send(chat('gpt-4o', 'tool'));
 
   it('two replicas enforce one budget', async () => {
-    expect((await send(a)).status).toBe(200);
+    expect((await send(pair.a)).status).toBe(200);
     // Usage is added in Redis when the answer ends: give the write a moment.
     await sleep(100);
-    const second = await send(b);
+    const second = await send(pair.b);
     expect(second.status).toBe(200);
     expect(second.headers['x-quota-remaining']).toBe('3');
     await sleep(100);
-    expect((await send(a)).status).toBe(429);
-    expect((await send(b)).status).toBe(429);
+    expect((await send(pair.a)).status).toBe(429);
+    expect((await send(pair.b)).status).toBe(429);
   });
 
   it('keeps serving when Redis stops, and counts the failures', async () => {
-    await redis.stop();
-    const res = await request(a.app.getHttpServer())
+    await pair.redis.stop();
+    const res = await request(pair.a.app.getHttpServer())
       .post('/v1/chat/completions')
       .set(bearer(ALICE))
       .set('content-type', 'application/json')
@@ -407,7 +381,8 @@ describe('usage: budgets shared through one Redis', () => {
     expect(res.status).toBe(200);
     let metrics = '';
     for (let i = 0; i < 50; i++) {
-      metrics = (await request(a.app.getHttpServer()).get('/metrics')).text;
+      metrics = (await request(pair.a.app.getHttpServer()).get('/metrics'))
+        .text;
       if (/^copilot_proxy_usage_storage_failures_total [1-9]/m.test(metrics))
         break;
       await sleep(50);
@@ -415,7 +390,7 @@ describe('usage: budgets shared through one Redis', () => {
     expect(metrics).toMatch(
       /^copilot_proxy_usage_storage_failures_total [1-9]/m,
     );
-    await redis.start();
+    await pair.redis.start();
   });
 });
 

@@ -1,4 +1,5 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { createRedisClient } from '../common/redis-client';
 import type { CachedAnswer } from './cached-answer';
 import { CacheStore } from './cache-store';
 
@@ -15,12 +16,7 @@ export class RedisCacheStore extends CacheStore {
     private readonly prefix = 'copilot-proxy:cache:',
   ) {
     super();
-    this.redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: 500,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
+    this.redis = createRedisClient(url);
     this.redis.on('error', () => undefined);
   }
 

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { createRedisClient } from '../common/redis-client';
 
 /** One atomic round trip: count the hit, start the window on the first one. */
 const INCREMENT = `
@@ -35,12 +36,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     private readonly listener?: FailOpenListener,
     private readonly prefix = 'copilot-proxy:rate-limit:',
   ) {
-    this.redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: 500,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
+    this.redis = createRedisClient(url);
     this.redis.on('error', (error: Error) =>
       this.warn(`Redis unavailable (${error.message})`),
     );
@@ -81,6 +77,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
         timeToBlockExpire: 0,
       };
     }
+  }
+
+  /** Whether the connection is up (commands fail fast while it is not). */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
   }
 
   async close(): Promise<void> {

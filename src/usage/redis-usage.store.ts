@@ -1,4 +1,5 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { createRedisClient } from '../common/redis-client';
 import type { PeriodWindow } from './usage-period';
 import {
   COUNTER_NAMES,
@@ -27,12 +28,7 @@ export class RedisUsageStore extends UsageStore {
     private readonly prefix = 'copilot-proxy:usage:',
   ) {
     super();
-    this.redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: 500,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
+    this.redis = createRedisClient(url);
     // Failures surface on each command; the connection error itself is noise.
     this.redis.on('error', () => undefined);
   }

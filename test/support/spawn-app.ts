@@ -103,3 +103,21 @@ export function spawnApp(
     { waitForListen: opts.waitForListen },
   );
 }
+
+/**
+ * Spawns apps for the calling `describe` with `defaults()` under each call's `env`,
+ * and kills what is still running after each test.
+ */
+export function useSpawnedApps(
+  defaults: () => Record<string, string>,
+): (env?: Record<string, string>) => Promise<SpawnedApp> {
+  const running: SpawnedApp[] = [];
+  afterEach(() => {
+    for (const app of running.splice(0)) app.proc.kill('SIGKILL');
+  });
+  return async (env = {}) => {
+    const app = await spawnApp({ ...defaults(), ...env });
+    running.push(app);
+    return app;
+  };
+}

@@ -10,7 +10,11 @@ import { AppModule } from '../../src/app.module';
 import { parseSettings, Settings } from '../../src/config/settings';
 import { ModelCatalog } from '../../src/models/model-catalog.service';
 import { FakeCopilotApi, FakeOptions } from './fake-copilot-api';
+import { ThrottlerStorage } from '@nestjs/throttler';
+import { CacheStore } from '../../src/cache/cache-store';
+import { UsageStore } from '../../src/usage/usage-store';
 import { waitFor } from './http-client';
+import { RedisServer } from './redis-server';
 
 export interface TestApp {
   app: INestApplication;
@@ -112,4 +116,72 @@ export function useDynamicFakeAndProxy(
     beforeAll(() => waitFor(() => fixture.fake.tokenExchanges >= 1));
   }
   return fixture;
+}
+
+/** The Copilot token the static-mode fixture's fake accepts. */
+export const FIXTURE_COPILOT_TOKEN = 'test-copilot-token';
+
+/** `useFakeAndProxy` in static mode: `COPILOT_TOKEN` against the fake, plus `env`. */
+export function useStaticFakeAndProxy(
+  env: Record<string, string> = {},
+  fakeOptions?: FakeOptions,
+): ProxyFixture {
+  return useFakeAndProxy(
+    (fake) => ({
+      COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+      COPILOT_API_BASE_URL: fake.url,
+      ...env,
+    }),
+    fakeOptions,
+  );
+}
+
+export interface RedisPair {
+  fake: FakeCopilotApi;
+  redis: RedisServer;
+  /** Two instances of the app: what replicas share goes through `redis`. */
+  a: TestApp;
+  b: TestApp;
+}
+
+/**
+ * Two app instances in static mode against one fake and one throwaway
+ * `redis-server` (`REDIS_URL`), held until both are connected to it.
+ */
+export function useRedisPair(env: Record<string, string> = {}): RedisPair {
+  const pair = {} as RedisPair;
+  beforeAll(async () => {
+    pair.redis = await RedisServer.start();
+    pair.fake = await new FakeCopilotApi().start();
+    const settings = {
+      COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+      COPILOT_API_BASE_URL: pair.fake.url,
+      REDIS_URL: pair.redis.url,
+      ...env,
+    };
+    pair.a = await startApp(settings);
+    pair.b = await startApp(settings);
+    await waitFor(() => redisConnected(pair.a) && redisConnected(pair.b));
+  });
+  afterAll(async () => {
+    await pair.a?.close();
+    await pair.b?.close();
+    await pair.redis?.stop();
+    await pair.fake?.stop();
+  });
+  return pair;
+}
+
+/** Every Redis-backed store of the app is connected. */
+function redisConnected(app: TestApp): boolean {
+  const stores: Array<{ connected?: boolean }> = [
+    app.app.get(UsageStore),
+    app.app.get(CacheStore),
+  ];
+  try {
+    stores.push(app.app.get(ThrottlerStorage, { strict: false }));
+  } catch {
+    // Rate limits are off in this app.
+  }
+  return stores.every((store) => store.connected !== false);
 }
