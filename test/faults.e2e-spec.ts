@@ -283,3 +283,23 @@ describe('faults: one request id, and Connection: close while draining', () => {
     await closing;
   });
 });
+
+describe('faults: the body idle limit leaves keep-alive alone', () => {
+  const ctx = useStaticFakeAndProxy();
+
+  it('an idle kept-alive connection still closes after the keep-alive timeout', async () => {
+    const server = ctx.proxy.app.getHttpServer() as import('node:http').Server;
+    server.keepAliveTimeout = 200;
+    const { hostname, port } = new URL(ctx.proxy.url);
+    const socket = (await import('node:net')).connect(Number(port), hostname);
+    socket.resume();
+    const closed = new Promise<void>((resolve) =>
+      socket.once('close', () => resolve()),
+    );
+    socket.write(
+      'POST /_test/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok',
+    );
+    await closed;
+    expect(socket.bytesRead).toBeGreaterThan(0);
+  });
+});

@@ -21,9 +21,13 @@ export function limitBodyIdle(
   )
     return;
   const socket = req.socket;
+  let watching = true;
   const done = () => {
-    socket.setTimeout(0);
+    if (!watching) return;
+    watching = false;
     req.off('timeout', onIdle);
+    // Once the answer has finished, Node has set the keep-alive timeout itself.
+    if (!res.writableFinished) socket.setTimeout(0);
   };
   // Emitted by Node's server for an incomplete request whose socket went idle;
   // a listener here keeps Node from destroying the socket before the 408.
