@@ -254,12 +254,16 @@ describe('caching: responses, all', () => {
   });
 
   it('counts hits, misses, stores and bypasses apart, and a hit spends no quota', async () => {
-    const usage = async () =>
-      (await request(server()).get('/usage')).body.periods[0].totals.requests;
+    const totals = async () =>
+      (await request(server()).get('/usage')).body.periods[0].totals;
     await ask(question('metered'));
-    const spent = await usage();
-    await ask(question('metered'));
-    expect(await usage()).toBe(spent);
+    const spent = await totals();
+    expect((await ask(question('metered'))).headers['x-cache']).toBe('HIT');
+    const after = await totals();
+    expect(after.requests).toBe(spent.requests);
+    expect(after.promptTokens).toBe(spent.promptTokens);
+    // Metered apart: the key's hits are counted on their own.
+    expect(after.cacheHits).toBe(spent.cacheHits + 1);
     const metrics = (await request(server()).get('/metrics')).text;
     for (const result of ['hit', 'miss', 'store', 'bypass']) {
       expect(metrics).toMatch(

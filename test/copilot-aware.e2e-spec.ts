@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
+import { BodyBuffers } from '../src/inspection/body-buffers';
 import type { RecordedRequest } from './support/fake-copilot-api';
 import { rawRequest, waitFor } from './support/http-client';
 import { spawnApp } from './support/spawn-app';
@@ -394,5 +395,36 @@ describe('npm run claude-code', () => {
     const result = await run({ PROXY_URL: ctx.proxy.url });
     expect(result.code).toBe(1);
     expect(result.err).toContain('401: set PROXY_API_KEY');
+  });
+});
+
+describe('Copilot-aware requests: bodies read whole share one memory budget', () => {
+  const ctx = useStaticFakeAndProxy({ INSPECT_BUDGET_BYTES: '3000' });
+
+  it('streams a body past the budget unread, and gives the budget back after each request', async () => {
+    const buffers = ctx.proxy.app.get(BodyBuffers);
+    const small = JSON.stringify(CHAT_TOOL_RESULT);
+    const large = JSON.stringify({
+      ...CHAT_TOOL_RESULT,
+      messages: [
+        { role: 'system', content: 'x'.repeat(4000) },
+        ...CHAT_TOOL_RESULT.messages,
+      ],
+    });
+    for (const [body, initiator] of [
+      [small, 'agent'],
+      [large, undefined],
+      [small, 'agent'],
+    ] as const) {
+      const res = await request(ctx.proxy.app.getHttpServer())
+        .post('/v1/chat/completions')
+        .set('content-type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(200);
+      const seen = lastTo(ctx.fake.requests, '/chat/completions');
+      expect(seen.headers['x-initiator']).toBe(initiator);
+      expect(seen.body.toString()).toBe(body);
+      await waitFor(() => buffers.heldBytes === 0);
+    }
   });
 });

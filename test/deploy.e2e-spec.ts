@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseSettings } from '../src/config/settings';
 import { loadAll } from 'js-yaml';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest } from './support/http-client';
@@ -160,6 +161,15 @@ describe('Kubernetes manifests', () => {
           !resources.includes(f),
       ),
     ).toEqual([]);
+  });
+
+  it('trusts the in-cluster ingress for client addresses (limits count clients, not the ingress)', () => {
+    expect(env.TRUST_PROXY).toBe('loopback,uniquelocal');
+    const settings = parseSettings({
+      COPILOT_TOKEN: 't',
+      TRUST_PROXY: env.TRUST_PROXY,
+    });
+    expect(settings.auth.trustProxy).toBe('loopback,uniquelocal');
   });
 
   it('shares limits, quotas and the cache through the Redis of redis.yaml', () => {

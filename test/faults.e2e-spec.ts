@@ -5,6 +5,9 @@ import { rawRequest, waitFor } from './support/http-client';
 import {
   useDynamicFakeAndProxy,
   useStaticFakeAndProxy,
+  FIXTURE_COPILOT_TOKEN,
+  startApp,
+  TestApp,
 } from './support/test-app';
 
 const MiB = 1024 * 1024;
@@ -301,5 +304,56 @@ describe('faults: the body idle limit leaves keep-alive alone', () => {
     );
     await closed;
     expect(socket.bytesRead).toBeGreaterThan(0);
+  });
+});
+
+describe('faults: an upstream that stops reading or stalls a body', () => {
+  let upstream: import('node:net').Server;
+  let proxy: TestApp;
+  const sockets = new Set<import('node:net').Socket>();
+
+  beforeAll(async () => {
+    const net = await import('node:net');
+    // GET /models: headers and half a body, then silence. Anything else: the
+    // request is never read (the socket stays paused) and never answered.
+    upstream = net.createServer({ pauseOnConnect: true }, (socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('readable', () => {
+        const head = String(socket.read(64) ?? '');
+        if (head.startsWith('GET /models')) {
+          socket.write(
+            'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"object":"list",',
+          );
+        }
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const { port } = upstream.address() as import('node:net').AddressInfo;
+    proxy = await startApp({
+      COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+      COPILOT_API_BASE_URL: `http://127.0.0.1:${port}`,
+      UPSTREAM_TIMEOUT_MS: '500',
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((r) => upstream.close(r));
+  });
+
+  it('answers 504 when the upstream never reads a large body', async () => {
+    const res = await rawRequest(proxy.url + '/_test/echo', {
+      method: 'POST',
+      body: Buffer.alloc(8 * 1024 * 1024, 1),
+    });
+    expect(res.status).toBe(504);
+    expect(JSON.parse(res.body.toString()).error.code).toBe('upstream_timeout');
+  });
+
+  it('answers /models with 504 instead of hanging when its body stalls', async () => {
+    const res = await request(proxy.app.getHttpServer()).get('/v1/models');
+    expect(res.status).toBe(504);
+    expect(res.body.error.code).toBe('upstream_timeout');
   });
 });

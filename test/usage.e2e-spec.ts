@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +155,7 @@ describe('usage metering, named keys and quotas', () => {
       cachedTokens: 0,
       completionTokens: 5,
       nanoAiu: 1234000,
+      cacheHits: 0,
     });
     expect(aliceDay.models['claude-sonnet-4']).toMatchObject({
       requests: 1,
@@ -303,6 +305,37 @@ describe('usage metering, named keys and quotas', () => {
       expect(text).not.toContain(secret);
     }
     expect((await request(server()).get('/usage')).status).toBe(401);
+  });
+
+  it('charges a stream cut before its usage at least its prompt, estimated from the body', async () => {
+    const body = chat('claude-haiku-4.5', 'user', true);
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(
+        proxy.url + '/v1/chat/completions',
+        {
+          method: 'POST',
+          headers: {
+            ...bearer(ALICE),
+            'content-type': 'application/json',
+            'x-fake-events': '50',
+            'x-fake-interval-ms': '20',
+          },
+        },
+        (res) => res.once('data', () => (req.destroy(), resolve())),
+      );
+      req.on('error', () => resolve());
+      req.end(body);
+    });
+    await fake.waitForAbort('/chat/completions');
+    await sleep(50);
+    const day = (await usageOf(ALICE)).periods.find(
+      (p: { period: string }) => p.period === 'day',
+    );
+    expect(day.models['claude-haiku-4.5']).toMatchObject({
+      requests: 1,
+      promptTokens: Math.ceil(Buffer.byteLength(body) / 4),
+      completionTokens: 0,
+    });
   });
 
   it('asks model endpoints for uncompressed answers, so usage can be read', async () => {

@@ -250,6 +250,11 @@ describe('buildClientKeys: a bad entry', () => {
     ],
     ['an empty key', 'name: bad\nkey: ""', /key must be a non-empty string/],
     [
+      'the reserved name anonymous',
+      `name: anonymous\nkey: ${BAD_KEY}`,
+      /"anonymous" is the name of usage without a key/,
+    ],
+    [
       'a key that is not text',
       'name: bad\nkey: 12345',
       /key must be a non-empty string/,

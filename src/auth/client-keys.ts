@@ -110,6 +110,8 @@ function parseKeysFile(
     const name = entry.name;
     if (typeof name !== 'string' || !NAME.test(name))
       problems.push(`${at}: name must be 1-64 of A-Z a-z 0-9 . _ -`);
+    else if (name === 'anonymous')
+      problems.push(`${at}: "anonymous" is the name of usage without a key`);
     let digest: Buffer | undefined;
     if (entry.key !== undefined && entry.digest !== undefined) {
       problems.push(`${at}: give key or digest, not both`);

@@ -1,6 +1,7 @@
 import { Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Settings } from '../config/settings';
+import { InspectionModule } from '../inspection/inspection.module';
 import { CacheStore, MemoryCacheStore } from './cache-store';
 import { ModelsCache } from './models-cache';
 import { RedisCacheStore } from './redis-cache.store';
@@ -14,6 +15,7 @@ import { ResponseCache } from './response-cache';
  * count, not bytes.
  */
 @Module({
+  imports: [InspectionModule],
   providers: [
     ModelsCache,
     ResponseCache,

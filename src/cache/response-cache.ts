@@ -3,11 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { ClientKeyRegistry } from '../auth/client-key.registry';
 import type { CacheConfig } from '../config/cache.config';
 import type { Settings } from '../config/settings';
 import { CopilotClient, UpstreamRequest } from '../copilot/copilot-client';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
-import { readBodyUpTo } from '../inspection/body-reader';
+import { BodyBuffers } from '../inspection/body-buffers';
 import { MetricsService } from '../metrics/metrics.service';
 import { headerValue } from '../proxy/header-policy';
 import type { BodyTap } from '../proxy/response-relay';
@@ -16,8 +17,6 @@ import { cacheDirectives } from './cache-control';
 import { writeCachedAnswer } from './cached-answer';
 import { CacheStore } from './cache-store';
 
-const MODEL_ENDPOINTS =
-  /^\/(?:chat\/completions|v1\/messages|responses|embeddings)(?:\?|$)/;
 /** Request headers that change the answer, and so the key. */
 const KEYED_HEADERS = [
   'anthropic-version',
@@ -49,6 +48,8 @@ export class ResponseCache {
     private readonly store: CacheStore,
     private readonly client: CopilotClient,
     private readonly metrics: MetricsService,
+    private readonly keys: ClientKeyRegistry,
+    private readonly buffers: BodyBuffers,
     config: ConfigService<Settings, true>,
   ) {
     this.config = config.get('cache', { infer: true });
@@ -61,11 +62,7 @@ export class ResponseCache {
     res: ServerResponse,
     request: UpstreamRequest,
   ): Promise<CacheLookup | undefined> {
-    if (
-      this.config.responseMode === 'off' ||
-      request.method !== 'POST' ||
-      !MODEL_ENDPOINTS.test(request.path)
-    )
+    if (this.config.responseMode === 'off' || context.endpoint === undefined)
       return { request };
     const directives = cacheDirectives(req);
     const optedIn = directives.maxAgeSeconds !== undefined;
@@ -76,7 +73,11 @@ export class ResponseCache {
       return this.bypass(context, request);
     let body = request.body;
     if (body instanceof Readable) {
-      const read = await readBodyUpTo(body, this.config.responseMaxEntryBytes);
+      const read = await this.buffers.read(
+        context,
+        body,
+        this.config.responseMaxEntryBytes,
+      );
       body = 'bytes' in read ? read.bytes : read.stream;
     }
     if (!Buffer.isBuffer(body))

@@ -11,6 +11,8 @@ export function readInspectionConfig(env: EnvReader) {
     initiator: env.oneOf('COPILOT_INITIATOR', INITIATOR_MODES, 'auto'),
     /** Bodies up to this size are read; larger ones stream through untouched. */
     maxBytes: env.integer('INSPECT_MAX_BYTES', 32 * 1024 * 1024, 0),
+    /** Bytes all bodies read whole may hold together; past it bodies stream unread. */
+    budgetBytes: env.integer('INSPECT_BUDGET_BYTES', 128 * 1024 * 1024, 0),
   };
 }
 export type InspectionConfig = ReturnType<typeof readInspectionConfig>;

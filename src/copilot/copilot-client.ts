@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Settings } from '../config/settings';
-import { ReplayBudget } from './replay-budget';
+import { ByteBudget } from '../common/byte-budget';
 import { ReplayableBody } from './replayable-body';
 import {
   COPILOT_TOKEN_PROVIDER,
@@ -45,7 +45,7 @@ type Body = UpstreamRequest['body'];
  */
 @Injectable()
 export class CopilotClient {
-  private readonly budget: ReplayBudget;
+  private readonly budget: ByteBudget;
 
   constructor(
     private readonly transport: UpstreamTransport,
@@ -53,7 +53,7 @@ export class CopilotClient {
     private readonly tokens: CopilotTokenProvider,
     config: ConfigService<Settings, true>,
   ) {
-    this.budget = new ReplayBudget(
+    this.budget = new ByteBudget(
       config.get('copilot', { infer: true }).replayMaxBytes,
     );
   }

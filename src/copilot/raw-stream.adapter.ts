@@ -121,28 +121,38 @@ export function rawStreamAdapter(agents: {
           wireError('upstream switched protocols (101)', UNEXPECTED_UPGRADE),
         );
       });
+      // The headers timeout runs only while the upstream keeps the proxy waiting:
+      // once the body is sent, and while the upstream does not read it (the
+      // request stream is full). A slow client upload does not count.
       const timeoutMs = config.headersTimeoutMs;
-      if (timeoutMs !== undefined) {
-        req.once('finish', () => {
-          if (answered) return;
-          timer = setTimeout(
-            () =>
-              req.destroy(
-                wireError(
-                  `upstream sent no response headers within ${timeoutMs} ms`,
-                  HEADERS_TIMEOUT,
-                ),
+      const arm = () => {
+        if (answered || timeoutMs === undefined) return;
+        clearTimeout(timer);
+        timer = setTimeout(
+          () =>
+            req.destroy(
+              wireError(
+                `upstream sent no response headers within ${timeoutMs} ms`,
+                HEADERS_TIMEOUT,
               ),
-            timeoutMs,
-          );
-        });
-      }
+            ),
+          timeoutMs,
+        );
+      };
+      req.once('finish', arm);
+      req.on('drain', () => {
+        if (!req.writableFinished) clearTimeout(timer);
+      });
       const body: unknown = config.data;
       if (body instanceof Readable) {
         body.once('error', (error) => req.destroy(error));
         body.pipe(req);
+        body.on('data', () => {
+          if (req.writableNeedDrain) arm();
+        });
       } else {
         req.end(body as Buffer | string | undefined);
+        if (req.writableNeedDrain) arm();
       }
     });
 }

@@ -1,5 +1,5 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { ReplayBudget } from './replay-budget';
+import { ByteBudget } from '../common/byte-budget';
 import { ReplayableBody } from './replayable-body';
 
 const collect = async (stream: Readable): Promise<Buffer> => {
@@ -18,10 +18,10 @@ const feed = (source: PassThrough, chunks: Buffer[]): void => {
 };
 
 describe('ReplayableBody', () => {
-  let budget: ReplayBudget;
+  let budget: ByteBudget;
 
   beforeEach(() => {
-    budget = new ReplayBudget(64 * 1024 * 1024);
+    budget = new ByteBudget(64 * 1024 * 1024);
   });
 
   it('passes the bytes through unchanged', async () => {
@@ -150,7 +150,7 @@ describe('ReplayableBody', () => {
   });
 
   it('keeps no copy when the shared budget is spent, yet streams the body', async () => {
-    const small = new ReplayBudget(100);
+    const small = new ByteBudget(100);
     const first = new PassThrough();
     const firstBody = new ReplayableBody(first, 1024, small);
     const firstRead = collect(firstBody);

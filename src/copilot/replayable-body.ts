@@ -1,5 +1,5 @@
 import { Readable, Transform, TransformCallback } from 'node:stream';
-import type { ReplayBudget } from './replay-budget';
+import type { ByteBudget } from '../common/byte-budget';
 
 /**
  * Passes a request body through while keeping a copy of up to `limit` bytes,
@@ -16,7 +16,7 @@ export class ReplayableBody extends Transform {
   constructor(
     source: Readable,
     private readonly limit: number,
-    private readonly budget: ReplayBudget,
+    private readonly budget: ByteBudget,
   ) {
     super();
     this.ended = new Promise((resolve) => {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ByteBudget } from '../common/byte-budget';
 import { ProxyError } from '../errors/proxy-error';
 
 export type ReadBody =
@@ -8,12 +9,15 @@ export type ReadBody =
   | { stream: Readable };
 
 /**
- * Reads a request body up to `limit` bytes. Past the limit it stops reading and
- * hands back a stream that replays what was read and then the rest, untouched.
+ * Reads a request body up to `limit` bytes, each chunk reserved in `budget` when
+ * one is given. Past the limit (or the budget) it stops reading, gives the budget
+ * back, and hands back a stream that replays what was read and then the rest,
+ * untouched. A body read whole keeps its reservation: the caller releases it.
  */
 export function readBodyUpTo(
   source: Readable,
   limit: number,
+  budget?: ByteBudget,
 ): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -25,10 +29,15 @@ export function readBodyUpTo(
       source.off('aborted', onError);
       source.off('close', onClose);
     };
+    let reserved = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       chunks.push(chunk);
-      if (size <= limit) return;
+      if (size <= limit && (!budget || budget.tryReserve(chunk.length))) {
+        reserved += chunk.length;
+        return;
+      }
+      budget?.release(reserved);
       source.pause();
       cleanup();
       // Until the stream is read, an error must not go unheard; the reader sees it then.
@@ -42,6 +51,7 @@ export function readBodyUpTo(
       });
     };
     const onError = () => {
+      budget?.release(reserved);
       cleanup();
       reject(
         new ProxyError('client_closed', {

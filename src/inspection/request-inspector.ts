@@ -6,24 +6,8 @@ import type { UpstreamRequest } from '../copilot/copilot-client';
 import { MetricsService } from '../metrics/metrics.service';
 import { hasHeader, headerValue, setHeader } from '../proxy/header-policy';
 import type { RequestContext } from '../request-context/request-context';
-import { readBodyUpTo } from './body-reader';
-import { ConversationKind, readConversation } from './conversation';
-
-const KIND_BY_PATH: ReadonlyArray<[RegExp, ConversationKind]> = [
-  [/^\/chat\/completions(?:\?|$)/, 'chat'],
-  [/^\/v1\/messages(?:\?|$)/, 'messages'],
-  [/^\/responses(?:\?|$)/, 'responses'],
-];
-
-function conversationKind(
-  request: UpstreamRequest,
-): ConversationKind | undefined {
-  if (request.method !== 'POST' || !(request.body instanceof Readable)) return;
-  for (const [pattern, kind] of KIND_BY_PATH) {
-    if (pattern.test(request.path)) return kind;
-  }
-  return undefined;
-}
+import { BodyBuffers } from './body-buffers';
+import { readConversation } from './conversation';
 
 /**
  * The Copilot-aware stage (SPEC §8). A `POST` to chat completions,
@@ -42,6 +26,7 @@ export class RequestInspector {
   constructor(
     config: ConfigService<Settings, true>,
     private readonly metrics: MetricsService,
+    private readonly buffers: BodyBuffers,
   ) {
     const inspection = config.get('inspection', { infer: true });
     this.enabled = inspection.initiator === 'auto';
@@ -52,8 +37,13 @@ export class RequestInspector {
     context: RequestContext,
     request: UpstreamRequest,
   ): Promise<UpstreamRequest> {
-    const kind = conversationKind(request);
-    if (kind === undefined) return request;
+    const kind = context.endpoint;
+    if (
+      kind === undefined ||
+      kind === 'embeddings' ||
+      !(request.body instanceof Readable)
+    )
+      return request;
     const clientSet = hasHeader(request.headers, 'x-initiator');
     if (clientSet) {
       context.initiatorHeader = headerValue(request.headers, 'x-initiator');
@@ -61,7 +51,11 @@ export class RequestInspector {
     if (!this.enabled)
       return this.record(context, request, clientSet ? 'client' : 'none');
 
-    const read = await readBodyUpTo(request.body as Readable, this.maxBytes);
+    const read = await this.buffers.read(
+      context,
+      request.body,
+      this.maxBytes,
+    );
     if ('stream' in read) {
       return this.record(
         context,
@@ -69,6 +63,7 @@ export class RequestInspector {
         clientSet ? 'client' : 'none',
       );
     }
+    context.requestBytes = read.bytes.length;
     const headers = { ...request.headers };
     setHeader(headers, 'Content-Length', String(read.bytes.length));
     const inspected = { ...request, headers, body: read.bytes };

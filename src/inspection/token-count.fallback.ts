@@ -6,7 +6,7 @@ import type { Settings } from '../config/settings';
 import type { UpstreamRequest } from '../copilot/copilot-client';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
 import type { RequestContext } from '../request-context/request-context';
-import { readBodyUpTo } from './body-reader';
+import { BodyBuffers } from './body-buffers';
 import { countTokens } from './token-counter';
 
 const COUNT_TOKENS = /^\/v1\/messages\/count_tokens(?:\?|$)/;
@@ -23,19 +23,25 @@ export const ESTIMATE_HEADER = 'X-Token-Count-Estimate';
 export class TokenCountFallback {
   private readonly maxBytes: number;
 
-  constructor(config: ConfigService<Settings, true>) {
+  constructor(
+    config: ConfigService<Settings, true>,
+    private readonly buffers: BodyBuffers,
+  ) {
     this.maxBytes = config.get('inspection', { infer: true }).maxBytes;
   }
 
   /** Keeps a count_tokens body in hand, so a 404 can be answered from it. */
-  async prepare(request: UpstreamRequest): Promise<UpstreamRequest> {
+  async prepare(
+    context: RequestContext,
+    request: UpstreamRequest,
+  ): Promise<UpstreamRequest> {
     if (
       request.method !== 'POST' ||
       !COUNT_TOKENS.test(request.path) ||
       !(request.body instanceof Readable)
     )
       return request;
-    const read = await readBodyUpTo(request.body, this.maxBytes);
+    const read = await this.buffers.read(context, request.body, this.maxBytes);
     return { ...request, body: 'bytes' in read ? read.bytes : read.stream };
   }
 

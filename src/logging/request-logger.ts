@@ -64,6 +64,7 @@ export class RequestLogger {
           upstreamStatus: context.upstreamStatus,
           bytes: context.bytes,
           tokens: context.tokens,
+          usageEstimated: context.usageEstimated,
           cache: context.cache,
           outcome: context.outcome,
           detail: context.detail,

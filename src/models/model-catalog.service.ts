@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { CachedAnswer } from '../cache/cached-answer';
 import type { Settings } from '../config/settings';
 import { CopilotClient } from '../copilot/copilot-client';
+import { ProxyError } from '../errors/proxy-error';
 import { upstreamRequestHeaders } from '../proxy/header-policy';
 
 /** `/models` answers larger than this are not kept. */
@@ -91,12 +92,15 @@ export class ModelCatalog
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   readonly ttlMs: number;
+  /** A whole `/models` fetch, body included, ends within this. */
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly client: CopilotClient,
     config: ConfigService<Settings, true>,
   ) {
     this.ttlMs = config.get('cache', { infer: true }).modelsTtlMs;
+    this.timeoutMs = config.get('copilot', { infer: true }).upstreamTimeoutMs;
   }
 
   onApplicationBootstrap(): void {
@@ -135,14 +139,31 @@ export class ModelCatalog
   }
 
   private async fetch(): Promise<ModelsFetch> {
-    const upstream = await this.client.send({
-      method: 'GET',
-      path: '/models',
-      headers: upstreamRequestHeaders([], randomUUID()),
-      signal: new AbortController().signal,
-    });
-    const body =
-      (await readAll(upstream.body, MAX_MODELS_BYTES)) ?? Buffer.alloc(0);
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const upstream = await this.client
+      .send({
+        method: 'GET',
+        path: '/models',
+        headers: upstreamRequestHeaders([], randomUUID()),
+        signal,
+      })
+      .catch((error: unknown) => {
+        throw signal.aborted
+          ? new ProxyError('upstream_timeout', {
+              detail: `/models not answered within ${this.timeoutMs} ms`,
+            })
+          : error;
+      });
+    let body: Buffer;
+    try {
+      body =
+        (await readAll(upstream.body, MAX_MODELS_BYTES)) ?? Buffer.alloc(0);
+    } catch {
+      upstream.body.destroy();
+      throw new ProxyError('upstream_timeout', {
+        detail: `/models body not complete within ${this.timeoutMs} ms`,
+      });
+    }
     const answer: CachedAnswer = {
       status: upstream.status,
       statusMessage: upstream.statusMessage,

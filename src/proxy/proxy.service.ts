@@ -57,8 +57,12 @@ export class ProxyService {
       res,
       inspected,
     );
-    if (!cached) return;
-    const request = await this.tokenCount.prepare(cached.request);
+    if (!cached) {
+      // Served from the response cache: metered apart, nothing against the quota.
+      void this.usage.recordCacheHit(context);
+      return;
+    }
+    const request = await this.tokenCount.prepare(context, cached.request);
     const upstream = await this.callUpstream(context, request);
     if (this.tokenCount.answer(context, request, upstream, res)) return;
     const store =
@@ -82,7 +86,8 @@ export class ProxyService {
     const tap = new UsageTap(isEventStream(upstream.rawHeaders));
     return {
       chunk: (chunk) => tap.push(chunk),
-      end: () => void this.usage.record(context, upstream.status, tap.end()),
+      end: (outcome) =>
+        void this.usage.record(context, upstream.status, tap.end(), outcome),
     };
   }
 

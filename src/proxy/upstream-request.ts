@@ -4,12 +4,6 @@ import { ProxyError } from '../errors/proxy-error';
 import type { RequestContext } from '../request-context/request-context';
 import { deleteHeader, upstreamRequestHeaders } from './header-policy';
 
-/**
- * Model answers are read for usage as they pass: they must come uncompressed, so
- * the client's `Accept-Encoding` is not passed on for these.
- */
-const METERED_ROUTES = new Set(['chat', 'messages', 'responses', 'embeddings']);
-
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
 /**
@@ -35,8 +29,8 @@ export function buildUpstreamRequest(
     req.headers['content-length'] !== undefined ||
     req.headers['transfer-encoding'] !== undefined;
   const headers = upstreamRequestHeaders(req.rawHeaders, context.id);
-  if (METERED_ROUTES.has(context.route))
-    deleteHeader(headers, 'accept-encoding');
+  // Model answers are read for usage as they pass: they must come uncompressed.
+  if (context.endpoint !== undefined) deleteHeader(headers, 'accept-encoding');
   return {
     method,
     path,

@@ -1,5 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { RequestTarget } from './request-target';
+import {
+  ModelEndpoint,
+  modelEndpoint,
+  type RequestTarget,
+} from './request-target';
 
 /**
  * Everything the proxy knows about one request, from the moment the server
@@ -21,8 +25,12 @@ export class RequestContext {
   initiatorHeader: string | undefined;
   /** The Copilot account that answered (`CopilotCredentials.account`). */
   account: string | undefined;
-  /** Prompt and completion tokens the answer reported. */
+  /** Prompt and completion tokens the answer reported (or the estimate). */
   tokens: number | undefined;
+  /** The request body's length, when known (the usage estimate of a cut stream). */
+  requestBytes: number | undefined;
+  /** The usage counted is an estimate: the stream was cut before its usage. */
+  usageEstimated: boolean | undefined;
   /** What a cache made of the request (`hit`, `miss`, `stale`, `bypass`). */
   cache: 'hit' | 'miss' | 'stale' | 'bypass' | undefined;
   /** The answer is an event stream. */
@@ -41,13 +49,19 @@ export class RequestContext {
   /** Why a request failed, in words safe to log (no tokens, no bodies). */
   detail: string | undefined;
   private abortController: AbortController | undefined;
+  private endHooks: Array<() => void> | undefined;
   private closedEarly = false;
+
+  /** The model endpoint this request calls, if any (inspected, metered, cached). */
+  readonly endpoint: ModelEndpoint | undefined;
 
   constructor(
     readonly id: string,
     readonly method: string,
     readonly target: RequestTarget,
-  ) {}
+  ) {
+    this.endpoint = modelEndpoint(method, target.upstreamPath);
+  }
 
   get route() {
     return this.target.route;
@@ -60,6 +74,18 @@ export class RequestContext {
       if (this.closedEarly) this.abortController.abort();
     }
     return this.abortController.signal;
+  }
+
+  /** Runs `hook` when the response has closed (memory held for the request). */
+  onEnd(hook: () => void): void {
+    (this.endHooks ??= []).push(hook);
+  }
+
+  /** The response closed: runs the end hooks (`ServerListeners` calls it). */
+  ended(): void {
+    const hooks = this.endHooks;
+    this.endHooks = undefined;
+    hooks?.forEach((hook) => hook());
   }
 
   clientClosed(): void {

@@ -1,4 +1,4 @@
-import { parseTarget } from './request-target';
+import { modelEndpoint, parseTarget } from './request-target';
 
 describe('parseTarget', () => {
   it.each([
@@ -33,5 +33,22 @@ describe('parseTarget', () => {
         route: 'other',
       });
     }
+  });
+});
+
+describe('modelEndpoint', () => {
+  it.each([
+    ['POST', '/chat/completions', 'chat'],
+    ['POST', '/chat/completions?x=1', 'chat'],
+    ['POST', '/v1/messages', 'messages'],
+    ['POST', '/responses', 'responses'],
+    ['POST', '/embeddings', 'embeddings'],
+    ['OPTIONS', '/chat/completions', undefined],
+    ['GET', '/responses/resp_1', undefined],
+    ['POST', '/responses/resp_1/cancel', undefined],
+    ['POST', '/v1/messages/count_tokens', undefined],
+    ['POST', '/models', undefined],
+  ])('%s %s → %s', (method, path, endpoint) => {
+    expect(modelEndpoint(method, path)).toBe(endpoint);
   });
 });

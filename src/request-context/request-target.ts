@@ -55,3 +55,26 @@ export function parseTarget(raw: string): RequestTarget {
     route: ROUTE_BY_FAMILY[match[2]],
   };
 }
+
+/** The Copilot model endpoints: the requests that are inspected, metered and cached. */
+export type ModelEndpoint = 'chat' | 'messages' | 'responses' | 'embeddings';
+
+const ENDPOINT =
+  /^\/(?:(chat\/completions)|v1\/(messages)|(responses)|(embeddings))(?:\?|$)/;
+
+/**
+ * Which model endpoint a request calls: only a `POST` to the endpoint itself
+ * (`/v1/messages/count_tokens`, `GET /responses/{id}` and `OPTIONS` are not).
+ */
+export function modelEndpoint(
+  method: string,
+  upstreamPath: string | undefined,
+): ModelEndpoint | undefined {
+  if (method !== 'POST' || upstreamPath === undefined) return undefined;
+  const match = ENDPOINT.exec(upstreamPath);
+  if (!match) return undefined;
+  if (match[1]) return 'chat';
+  if (match[2]) return 'messages';
+  if (match[3]) return 'responses';
+  return 'embeddings';
+}

@@ -63,6 +63,7 @@ export class ServerListeners implements OnApplicationBootstrap {
     limitBodyIdle(req, res, this.bodyIdleMs);
     res.once('close', () => {
       if (!res.writableFinished) context.clientClosed();
+      context.ended();
       this.shutdown.requestEnded(res);
       this.logger.write(context, res);
       this.metrics.observeRequest(context, res.statusCode);

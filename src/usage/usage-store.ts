@@ -8,6 +8,8 @@ export interface Counters {
   cachedTokens: number;
   completionTokens: number;
   nanoAiu: number;
+  /** Answers served from the response cache: counted apart, no tokens, no quota. */
+  cacheHits: number;
 }
 
 export const COUNTER_NAMES: ReadonlyArray<keyof Counters> = [
@@ -17,6 +19,7 @@ export const COUNTER_NAMES: ReadonlyArray<keyof Counters> = [
   'cachedTokens',
   'completionTokens',
   'nanoAiu',
+  'cacheHits',
 ];
 
 export const zeroCounters = (): Counters => ({
@@ -26,6 +29,7 @@ export const zeroCounters = (): Counters => ({
   cachedTokens: 0,
   completionTokens: 0,
   nanoAiu: 0,
+  cacheHits: 0,
 });
 
 export function addCounters(into: Counters, from: Counters): Counters {

@@ -20,10 +20,12 @@ export class UsageController {
 
   @Get('usage')
   async read(@Req() req: IncomingMessage) {
-    const name = requestContext(req).keyName ?? ANONYMOUS;
+    const keyName = requestContext(req).keyName;
+    const name = keyName ?? ANONYMOUS;
     const own = { key: name, periods: await this.usage.report(name) };
+    // No key name means keys are off: the one (local) user may read it all.
     const readAll =
-      name === ANONYMOUS || this.keys.named(name)?.readAllUsage === true;
+      keyName === undefined || this.keys.named(keyName)?.readAllUsage === true;
     if (!readAll) return own;
     const names =
       name === ANONYMOUS ? [ANONYMOUS] : this.keys.all.map((k) => k.name);

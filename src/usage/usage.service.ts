@@ -7,6 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ModelCatalog } from '../models/model-catalog.service';
 import type { RequestContext } from '../request-context/request-context';
 import { Clock } from './clock';
+import type { PipeOutcome } from '../proxy/stream-pipe';
 import type { Usage } from './usage';
 import { Period, PERIODS, periodWindow, PeriodWindow } from './usage-period';
 import {
@@ -19,10 +20,6 @@ import {
 
 /** The name usage is counted under when keys are off. */
 export const ANONYMOUS = 'anonymous';
-
-/** Routes whose answers carry usage; the first three bill premium requests. */
-const METERED = new Set(['chat', 'messages', 'responses', 'embeddings']);
-const CONVERSATIONS = new Set(['chat', 'messages', 'responses']);
 
 export interface Budget {
   kind: 'tokens' | 'premiumRequests';
@@ -110,25 +107,24 @@ export class UsageService {
 
   /** Whether this answer's usage is read (a model endpoint). */
   meters(context: RequestContext): boolean {
-    return METERED.has(context.route);
+    return context.endpoint !== undefined;
   }
 
   /** Counts a finished (or cut) answer: its request, premium use and tokens. */
   async record(
     context: RequestContext,
     status: number,
-    usage: Usage,
+    reported: Usage,
+    outcome: PipeOutcome = 'complete',
   ): Promise<void> {
     if (status < 200 || status >= 300) return;
+    const usage = cutShort(context, reported, outcome);
     const key = context.keyName ?? ANONYMOUS;
-    // Model names reach counters and labels: printable and short, or not at all.
-    const named = context.model ?? usage.model;
-    const model =
-      named !== undefined && /^[\w.:/-]{1,100}$/.test(named)
-        ? named
-        : 'unknown';
+    const model = modelName(context.model ?? usage.model);
     const premium =
-      CONVERSATIONS.has(context.route) && context.initiatorHeader !== 'agent'
+      context.endpoint !== undefined &&
+      context.endpoint !== 'embeddings' &&
+      context.initiatorHeader !== 'agent'
         ? this.catalog.multiplier(context.account, model)
         : 0;
     const delta: Counters = {
@@ -138,6 +134,7 @@ export class UsageService {
       cachedTokens: usage.cachedTokens,
       completionTokens: usage.completionTokens,
       nanoAiu: usage.nanoAiu,
+      cacheHits: 0,
     };
     context.tokens = usage.promptTokens + usage.completionTokens;
     const label = this.catalog.knows(context.account, model) ? model : 'other';
@@ -148,6 +145,22 @@ export class UsageService {
         key,
         model,
         delta,
+        PERIODS.map((p) => periodWindow(p, now)),
+      );
+    } catch (error) {
+      this.storageFailed(error);
+    }
+  }
+
+  /** An answer from the response cache: counted apart, at no cost to the quota. */
+  async recordCacheHit(context: RequestContext): Promise<void> {
+    const model = modelName(context.model);
+    const now = this.clock.now();
+    try {
+      await this.store.add(
+        context.keyName ?? ANONYMOUS,
+        model,
+        { ...zeroCounters(), cacheHits: 1 },
         PERIODS.map((p) => periodWindow(p, now)),
       );
     } catch (error) {
@@ -193,6 +206,33 @@ export class UsageService {
       `usage storage did not answer (${(error as Error).message}): quotas not enforced meanwhile`,
     );
   }
+}
+
+/**
+ * A stream cut before its usage arrived (a client that hangs up at the last
+ * content chunk) still costs its prompt: estimated at 4 bytes a token from the
+ * request body, so hanging up early is no way around a token budget.
+ */
+function cutShort(
+  context: RequestContext,
+  usage: Usage,
+  outcome: PipeOutcome,
+): Usage {
+  if (
+    outcome === 'complete' ||
+    usage.promptTokens + usage.completionTokens > 0 ||
+    !context.requestBytes
+  )
+    return usage;
+  context.usageEstimated = true;
+  return { ...usage, promptTokens: Math.ceil(context.requestBytes / 4) };
+}
+
+/** Model names reach counters and labels: printable and short, or `unknown`. */
+function modelName(named: string | undefined): string {
+  return named !== undefined && /^[\w.:/-]{1,100}$/.test(named)
+    ? named
+    : 'unknown';
 }
 
 function totalsOf(models: UsageByModel): Counters {

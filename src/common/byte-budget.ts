@@ -1,9 +1,9 @@
 /**
- * The bytes all requests together may keep for a retry. Past it, a body streams
- * upstream without a copy and loses the retry, so concurrent large uploads cannot
- * hold more memory than this.
+ * Bytes that all requests together may hold in memory for one purpose (replay
+ * copies, bodies read for inspection). Past it, a request does without, so
+ * concurrent large uploads cannot hold more memory than this.
  */
-export class ReplayBudget {
+export class ByteBudget {
   private held = 0;
 
   constructor(readonly limitBytes: number) {}
