@@ -51,11 +51,7 @@ export class RequestInspector {
     if (!this.enabled)
       return this.record(context, request, clientSet ? 'client' : 'none');
 
-    const read = await this.buffers.read(
-      context,
-      request.body,
-      this.maxBytes,
-    );
+    const read = await this.buffers.read(context, request.body, this.maxBytes);
     if ('stream' in read) {
       return this.record(
         context,
