@@ -16,6 +16,12 @@ import {
   UpstreamTransport,
 } from './upstream-transport';
 
+/** The same upstream answer, with the account that gave it. */
+function expectSameAnswer(got: object, sent: UpstreamResponse): void {
+  expect(got).toMatchObject({ ...sent, account: expect.any(String) });
+  expect((got as UpstreamResponse).body).toBe(sent.body);
+}
+
 const FIRST: CopilotCredentials = {
   token: 'copilot-token-1',
   apiBaseUrl: 'https://api.one.example',
@@ -221,12 +227,7 @@ describe('CopilotClient', () => {
 
     const response = await send(client, streamOf('{}'));
 
-    // The same upstream answer, with the account that gave it.
-    expect(response).toMatchObject({
-      ...rejected,
-      account: expect.any(String),
-    });
-    expect(response.body).toBe(rejected.body);
+    expectSameAnswer(response, rejected);
     expect(rejected.body.destroyed).toBe(false);
     expect(transport.sent).toHaveLength(1);
     expect(tokens.refreshAfterRejection).not.toHaveBeenCalled();
@@ -244,12 +245,7 @@ describe('CopilotClient', () => {
 
     const response = await send(client, Readable.from(chunks));
 
-    // The same upstream answer, with the account that gave it.
-    expect(response).toMatchObject({
-      ...rejected,
-      account: expect.any(String),
-    });
-    expect(response.body).toBe(rejected.body);
+    expectSameAnswer(response, rejected);
     expect(rejected.body.destroyed).toBe(false);
     expect(transport.sent).toHaveLength(1);
     expect(transport.sent[0].bytes.length).toBe(
@@ -267,12 +263,7 @@ describe('CopilotClient', () => {
 
     const response = await send(client, streamOf('{}'));
 
-    // The same upstream answer, with the account that gave it.
-    expect(response).toMatchObject({
-      ...rejected,
-      account: expect.any(String),
-    });
-    expect(response.body).toBe(rejected.body);
+    expectSameAnswer(response, rejected);
     expect(rejected.body.destroyed).toBe(false);
     expect(tokens.refreshAfterRejection).toHaveBeenCalledTimes(1);
     expect(transport.sent).toHaveLength(1);
@@ -303,12 +294,7 @@ describe('CopilotClient', () => {
 
     const response = await send(client, Buffer.from('{}'), caller.signal);
 
-    // The same upstream answer, with the account that gave it.
-    expect(response).toMatchObject({
-      ...rejected,
-      account: expect.any(String),
-    });
-    expect(response.body).toBe(rejected.body);
+    expectSameAnswer(response, rejected);
     expect(transport.sent).toHaveLength(1);
   });
 
@@ -343,12 +329,7 @@ describe('CopilotClient', () => {
     transport.replayOnDeadSocket = true;
     const response = await send(client, streamOf('12345'));
     expect(transport.replayed).toEqual([undefined]);
-    // The same upstream answer, with the account that gave it.
-    expect(response).toMatchObject({
-      ...rejected,
-      account: expect.any(String),
-    });
-    expect(response.body).toBe(rejected.body);
+    expectSameAnswer(response, rejected);
     expect(transport.sent).toHaveLength(1);
   });
 });
