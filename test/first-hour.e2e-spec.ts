@@ -198,6 +198,20 @@ describe('first hour: the process', () => {
     expect(new Date(line!.time).toISOString()).toBe(line!.time);
   });
 
+  it('writes pretty lines with LOG_FORMAT=pretty, JSON lines otherwise (no terminal here)', async () => {
+    const pretty = await start({ LOG_FORMAT: 'pretty' });
+    await rawRequest(pretty.url + '/v1/models');
+    await waitFor(() => /GET \/v1\/models 200/.test(pretty.stdout()));
+    const line = pretty
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('GET /v1/models 200'))!;
+    expect(line.startsWith('{')).toBe(false);
+    expect(line).toMatch(/INFO/);
+    const json = await start({});
+    expect(json.stdout().split('\n')[0].startsWith('{')).toBe(true);
+  });
+
   it('warns at start about an expired static token', async () => {
     const app = await start({ COPILOT_TOKEN: EXPIRED });
     await waitFor(() => app.stdout().includes('COPILOT_TOKEN expired'));
