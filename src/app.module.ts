@@ -50,7 +50,10 @@ export class AppModule {
         // Last: its wildcard route must not shadow the service's own endpoints.
         ProxyModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }],
+      providers: [
+        ProxyExceptionFilter,
+        { provide: APP_FILTER, useExisting: ProxyExceptionFilter },
+      ],
     };
   }
 }

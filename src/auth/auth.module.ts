@@ -19,10 +19,10 @@ export class AuthModule implements OnModuleInit {
       providers: [
         ClientKeyRegistry,
         ...(keysRequired
-          ? [{ provide: APP_GUARD, useClass: ApiKeyGuard }]
+          ? [ApiKeyGuard, { provide: APP_GUARD, useExisting: ApiKeyGuard }]
           : []),
       ],
-      exports: [ClientKeyRegistry],
+      exports: [ClientKeyRegistry, ...(keysRequired ? [ApiKeyGuard] : [])],
     };
   }
 

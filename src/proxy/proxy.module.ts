@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module';
 import { InspectionModule } from '../inspection/inspection.module';
+import { ProxyDispatcher } from './proxy-dispatcher';
 import { ProxyController } from './proxy.controller';
 import { ProxyService } from './proxy.service';
 import { ResponseRelay } from './response-relay';
@@ -8,6 +9,6 @@ import { ResponseRelay } from './response-relay';
 @Module({
   imports: [InspectionModule, CacheModule],
   controllers: [ProxyController],
-  providers: [ProxyService, ResponseRelay],
+  providers: [ProxyService, ResponseRelay, ProxyDispatcher],
 })
 export class ProxyModule {}

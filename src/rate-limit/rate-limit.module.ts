@@ -5,6 +5,7 @@ import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import type { Settings } from '../config/settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitGuard } from './rate-limit.guard';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
@@ -31,12 +32,16 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
           ],
           storage: config.redisUrl
             ? new RedisThrottlerStorage(config.redisUrl, metrics)
-            : undefined,
+            : new MemoryThrottlerStorage(),
         };
       },
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [
+    RateLimitGuard,
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
+  ],
+  exports: [RateLimitGuard],
 })
 export class RateLimitModule implements OnApplicationShutdown {
   constructor(

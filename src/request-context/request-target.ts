@@ -28,7 +28,8 @@ export interface RequestTarget {
  */
 const FAMILY =
   /^(\/v1)?\/(chat\/completions|models|embeddings|responses)(?=[/?]|$)|^\/v1\/messages(?=[/?]|$)/;
-const SERVICE = /^\/(healthz|readyz|metrics)(?=[/?]|$)/;
+/** The service's own endpoints: answered by Nest's controllers, never proxied. */
+const SERVICE = /^\/(healthz|readyz|metrics|usage)(?=[/?]|$)/;
 
 const ROUTE_BY_FAMILY: Record<string, RouteClass> = {
   'chat/completions': 'chat',
