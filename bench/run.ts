@@ -154,18 +154,29 @@ async function throughput(
   return measures;
 }
 
-/** `count` concurrent streams of 20 events 50 ms apart: per-event lag p50/p99. */
-async function sseLag(targets: Target[], count: number): Promise<Measures> {
+/**
+ * `count` concurrent streams of 20 events 50 ms apart: per-event lag p50/p99, on
+ * the metered chat stream, or (`unmetered`) on the fake's `GET /_test/sse`, a path
+ * the proxy neither inspects nor meters: the metered lag minus the unmetered one
+ * (each against the floor's on the same path) is what metering costs per event.
+ */
+async function sseLag(
+  targets: Target[],
+  count: number,
+  unmetered = false,
+): Promise<Measures> {
+  const open = unmetered ? testSseStreams : streams;
+  const key = unmetered ? 'sseUnmetered' : 'sse';
   const measures: Measures = {};
   for (const t of targets) {
-    const s = await streams(t, count, 20, 50);
+    const s = await open(t, count, 20, 50);
     measures[t.name] = {
-      sseLagP50Ms: s.lagP50,
-      sseLagP99Ms: s.lagP99,
-      sseErrors: s.errors,
+      [`${key}LagP50Ms`]: s.lagP50,
+      [`${key}LagP99Ms`]: s.lagP99,
+      [`${key}Errors`]: s.errors,
     };
     log(
-      `sse ${t.name}: lag p50 ${s.lagP50.toFixed(2)} ms p99 ${s.lagP99.toFixed(2)} ms, ${s.errors} errors`,
+      `sse${unmetered ? ' unmetered' : ''} ${t.name}: lag p50 ${s.lagP50.toFixed(2)} ms p99 ${s.lagP99.toFixed(2)} ms, ${s.errors} errors`,
     );
   }
   return measures;
@@ -257,30 +268,6 @@ async function cpuUsPerRequest(
     `cpu ${labelOf(target)} ${key}: ${us.toFixed(0)} µs per request (${ticks} ticks, ${errors} errors)`,
   );
   return { us, errors };
-}
-
-/**
- * SSE lag as {@link sseLag}, on the fake's `GET /_test/sse`: a path the proxy
- * neither inspects nor meters, so that the metered path's lag minus this one (each
- * against the floor's on the same path) is what metering costs per event.
- */
-async function sseLagUnmetered(
-  targets: Target[],
-  count: number,
-): Promise<Measures> {
-  const measures: Measures = {};
-  for (const t of targets) {
-    const s = await testSseStreams(t, count, 20, 50);
-    measures[t.name] = {
-      sseUnmeteredLagP50Ms: s.lagP50,
-      sseUnmeteredLagP99Ms: s.lagP99,
-      sseUnmeteredErrors: s.errors,
-    };
-    log(
-      `sse unmetered ${t.name}: lag p50 ${s.lagP50.toFixed(2)} ms p99 ${s.lagP99.toFixed(2)} ms, ${s.errors} errors`,
-    );
-  }
-  return measures;
 }
 
 /** Fails the run unless a small chat completion through `target` answers 200. */
@@ -447,7 +434,7 @@ async function main(): Promise<void> {
     collect(await longStreams(both, settings.streams));
     collect(await memoryAfterRequests(proxy));
     collect(await cpuPerRequest(both, settings.cpuRequests));
-    collect(await sseLagUnmetered(both, settings.streams));
+    collect(await sseLag(both, settings.streams, true));
 
     // Other configurations of the proxy, each a process of its own, started now
     // so that they sit out the scenarios above.
