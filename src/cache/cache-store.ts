@@ -1,4 +1,4 @@
-import type { CachedAnswer } from './cached-answer';
+import type { CachedAnswer } from '../http/cached-answer';
 
 /** Where kept answers live: memory (bounded in bytes) or Redis (shared). */
 export abstract class CacheStore {

@@ -6,7 +6,11 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ModelCatalog } from '../models/model-catalog.service';
 import type { RequestContext } from '../request-context/request-context';
 import { cacheDirectives } from './cache-control';
-import { CacheResult, CachedAnswer, writeCachedAnswer } from './cached-answer';
+import {
+  CacheResult,
+  CachedAnswer,
+  writeCachedAnswer,
+} from '../http/cached-answer';
 
 const MODELS_LIST = /^\/models(?:\?|$)/;
 

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { createRedisClient } from '../common/redis-client';
-import type { CachedAnswer } from './cached-answer';
+import type { CachedAnswer } from '../http/cached-answer';
 import { CacheStore } from './cache-store';
 
 /**

@@ -10,11 +10,11 @@ import { CopilotClient, UpstreamRequest } from '../copilot/copilot-client';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
 import { BodyBuffers } from '../inspection/body-buffers';
 import { MetricsService } from '../metrics/metrics.service';
-import { headerValue } from '../proxy/header-policy';
-import type { BodyTap } from '../proxy/response-relay';
+import { headerValue } from '../http/header-policy';
+import type { BodyTap } from '../http/body-tap';
 import type { RequestContext } from '../request-context/request-context';
 import { cacheDirectives } from './cache-control';
-import { writeCachedAnswer } from './cached-answer';
+import { writeCachedAnswer } from '../http/cached-answer';
 import { CacheStore } from './cache-store';
 
 /** Request headers that change the answer, and so the key. */

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { Settings } from '../config/settings';
 import type { UpstreamRequest } from '../copilot/copilot-client';
 import { MetricsService } from '../metrics/metrics.service';
-import { hasHeader, headerValue, setHeader } from '../proxy/header-policy';
+import { hasHeader, headerValue, setHeader } from '../http/header-policy';
 import type { RequestContext } from '../request-context/request-context';
 import { BodyBuffers } from './body-buffers';
 import { readConversation } from './conversation';

@@ -7,11 +7,11 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { CachedAnswer } from '../cache/cached-answer';
+import type { CachedAnswer } from '../http/cached-answer';
 import type { Settings } from '../config/settings';
 import { CopilotClient } from '../copilot/copilot-client';
 import { ProxyError } from '../errors/proxy-error';
-import { upstreamRequestHeaders } from '../proxy/header-policy';
+import { upstreamRequestHeaders } from '../http/header-policy';
 
 /** `/models` answers larger than this are not kept. */
 const MAX_MODELS_BYTES = 4 * 1024 * 1024;

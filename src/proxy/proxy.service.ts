@@ -15,8 +15,9 @@ import {
 import { CopilotAccount } from '../usage/copilot-account.service';
 import { UsageTap } from '../usage/usage-tap';
 import { UsageService } from '../usage/usage.service';
-import { isEventStream } from './header-policy';
-import { BodyTap, joinTaps, ResponseRelay } from './response-relay';
+import { isEventStream } from '../http/header-policy';
+import { BodyTap, joinTaps } from '../http/body-tap';
+import { ResponseRelay } from './response-relay';
 import { buildUpstreamRequest } from './upstream-request';
 
 /**

@@ -10,32 +10,15 @@ import {
   clientResponseHeaders,
   deleteHeader,
   isEventStream,
-} from './header-policy';
-import { PipeOutcome, StreamPipe } from './stream-pipe';
+} from '../http/header-policy';
+import { PipeOutcome, StreamPipe } from '../http/stream-pipe';
+import type { BodyTap } from '../http/body-tap';
 
 const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
   idle_timeout: (idleMs) =>
     `upstream body idle for ${idleMs} ms: connection cut`,
   upstream_reset: () => 'upstream reset mid-body: connection cut',
 };
-
-/** Sees an answer's body as it passes, and its end (complete or cut). */
-export interface BodyTap {
-  chunk(chunk: Buffer): void;
-  end(outcome: PipeOutcome): void;
-}
-
-/** Several taps as one, or undefined when there are none. */
-export function joinTaps(
-  ...taps: Array<BodyTap | undefined>
-): BodyTap | undefined {
-  const present = taps.filter((t): t is BodyTap => t !== undefined);
-  if (present.length <= 1) return present[0];
-  return {
-    chunk: (chunk) => present.forEach((t) => t.chunk(chunk)),
-    end: (outcome) => present.forEach((t) => t.end(outcome)),
-  };
-}
 
 /**
  * The last stage: the upstream's status and headers (less hop-by-hop) go to the

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { UpstreamRequest } from '../copilot/copilot-client';
 import { ProxyError } from '../errors/proxy-error';
 import type { RequestContext } from '../request-context/request-context';
-import { deleteHeader, upstreamRequestHeaders } from './header-policy';
+import { deleteHeader, upstreamRequestHeaders } from '../http/header-policy';
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 

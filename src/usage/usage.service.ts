@@ -7,7 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ModelCatalog } from '../models/model-catalog.service';
 import type { RequestContext } from '../request-context/request-context';
 import { Clock } from './clock';
-import type { PipeOutcome } from '../proxy/stream-pipe';
+import type { PipeOutcome } from '../http/stream-pipe';
 import type { Usage } from './usage';
 import { Period, PERIODS, periodWindow, PeriodWindow } from './usage-period';
 import {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { clientResponseHeaders, deleteHeader } from '../proxy/header-policy';
+import { clientResponseHeaders, deleteHeader } from './header-policy';
 
 /** An answer kept whole: what a cache holds and replays. */
 export interface CachedAnswer {
