@@ -14,6 +14,8 @@ import { ProxyModule } from './proxy/proxy.module';
 import { UsageModule } from './usage/usage.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RequestContextModule } from './request-context/request-context.module';
+import { RedisModule } from './redis/redis.module';
+import { HttpModule } from './http/http.module';
 
 /** Keys are on with any key configured, or a keys file (it may gain keys on reload). */
 const keysRequired = (settings: Settings) =>
@@ -37,6 +39,8 @@ export class AppModule {
         settingsModule(settings),
         LoggingModule.forRoot(settings.app),
         MetricsModule,
+        RedisModule,
+        HttpModule,
         LifecycleModule,
         RequestContextModule,
         CopilotModule,

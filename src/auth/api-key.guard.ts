@@ -8,6 +8,7 @@ import type { Settings } from '../config/settings';
 import { ProxyError } from '../errors/proxy-error';
 import { requestContext } from '../request-context/request-context';
 import { ClientKeyRegistry } from './client-key.registry';
+import { sha256 } from './client-keys';
 import { FailedKeyLimiter } from './failed-key-limiter';
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="copilot-proxy"' };
@@ -19,9 +20,10 @@ const DEFAULT_FAILED_ATTEMPTS = 20;
  * With client keys configured, every proxied request must carry one, as
  * `Authorization: Bearer <key>` (OpenAI SDKs) or `x-api-key: <key>` (Anthropic
  * SDKs); `ClientKeyRegistry` matches it in constant time. The matched key's name
- * (never the key) goes into the request context. Refused
- * attempts count per client address (`RATE_LIMIT_MAX` per window, else 20 a
- * minute); past that the address gets 429 until its window ends.
+ * (never the key) goes into the request context. Wrong keys count per client
+ * address and per key prefix (`RATE_LIMIT_MAX` per window, else 20 a minute);
+ * past that the address (or prefix) gets 429 until its window ends. A request
+ * with no key at all gets 401 and is not counted.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -42,31 +44,44 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (isPublic(this.reflector, context)) return true;
     const req = context.switchToHttp().getRequest<Request>();
-    const address = req.ip ?? 'unknown';
-    const blockedFor = this.failures.blockedFor(address);
-    if (blockedFor > 0) {
-      throw new ProxyError('rate_limit_exceeded', {
-        message: `Too many requests with a wrong API key: retry in ${blockedFor} s`,
-        headers: { 'retry-after': String(blockedFor) },
-      });
-    }
     const presented = presentedKey(req);
     if (presented === undefined) {
-      this.failures.recordFailure(address);
+      // No credential is no guess: refused, but never counted (Claude Code's
+      // keyless `HEAD /` at every start must not lock its address out).
       throw new ProxyError('unauthorized', {
         message:
           'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"',
         headers: CHALLENGE,
       });
     }
+    // Counted by address and by the key's first characters, so rotating a
+    // forgeable X-Forwarded-For does not reset the count of one key's guesses.
+    const trackers = [
+      `ip:${req.ip ?? 'unknown'}`,
+      `key:${keyPrefix(presented)}`,
+    ];
+    const blockedFor = Math.max(
+      ...trackers.map((tracker) => this.failures.blockedFor(tracker)),
+    );
+    if (blockedFor > 0) {
+      throw new ProxyError('rate_limit_exceeded', {
+        message: `Too many requests with a wrong API key: retry in ${blockedFor} s`,
+        headers: { 'retry-after': String(blockedFor) },
+      });
+    }
     const match = this.keys.match(presented);
     if (match === undefined) {
-      this.failures.recordFailure(address);
+      for (const tracker of trackers) this.failures.recordFailure(tracker);
       throw new ProxyError('unauthorized', { headers: CHALLENGE });
     }
     requestContext(req).keyName = match.name;
     return true;
   }
+}
+
+/** The digest of a presented key's first 12 characters (never the characters). */
+function keyPrefix(key: string): string {
+  return sha256(key.slice(0, 12)).toString('hex').slice(0, 16);
 }
 
 function presentedKey(req: IncomingMessage): string | undefined {

@@ -3,6 +3,8 @@ import { buildClientKeys, ClientKey, sha256 } from './client-keys';
 
 const hexOf = (value: string) =>
   createHash('sha256').update(value).digest('hex');
+/** A PROXY_API_KEYS key's name: its digest's first 8 hex digits. */
+const nameOf = (key: string) => `key-${hexOf(key).slice(0, 8)}`;
 
 const PATH = '/etc/copilot-proxy/keys.yaml';
 const file = (text: string, path = PATH) => ({ path, text });
@@ -45,12 +47,22 @@ describe('sha256', () => {
 });
 
 describe('buildClientKeys: PROXY_API_KEYS', () => {
-  it('names the keys key-1, key-2 and keeps only their SHA-256 digests', () => {
+  it('names the keys by their digest prefix and keeps only their SHA-256 digests', () => {
     const { keys, problems } = buildClientKeys([ENV_ONE, ENV_TWO], undefined);
     expect(problems).toEqual([]);
     expect(keys.map(plain)).toEqual([
-      { name: 'key-1', digest: hexOf(ENV_ONE), readAllUsage: false },
-      { name: 'key-2', digest: hexOf(ENV_TWO), readAllUsage: false },
+      {
+        name: nameOf(ENV_ONE),
+        digest: hexOf(ENV_ONE),
+        readAllUsage: false,
+        initiator: 'client',
+      },
+      {
+        name: nameOf(ENV_TWO),
+        digest: hexOf(ENV_TWO),
+        readAllUsage: false,
+        initiator: 'client',
+      },
     ]);
     expect(JSON.stringify(keys)).not.toContain(ENV_ONE);
     expect(JSON.stringify(keys)).not.toContain(ENV_TWO);
@@ -63,7 +75,7 @@ describe('buildClientKeys: PROXY_API_KEYS', () => {
   it('refuses the same key given twice, naming both and never the key', () => {
     const { problems } = buildClientKeys([ENV_ONE, ENV_ONE], undefined);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/"key-1".*"key-2".*same key/);
+    expect(problems[0]).toMatch(/PROXY_API_KEYS: the same key is listed twice/);
     expectNoSecret(problems);
   });
 });
@@ -109,12 +121,14 @@ const GOOD_JSON = JSON.stringify(
         digest: `sha256:${ALICE_DIGEST_UPPER}`,
         quota: { period: 'month', tokens: 2000000, premiumRequests: 300 },
         readAllUsage: true,
+        initiator: 'client',
       },
       {
         name: 'bob.smith_2',
         key: BOB_KEY,
         quota: { period: 'day', premiumRequests: 0 },
         readAllUsage: false,
+        initiator: 'client',
       },
     ],
   },
@@ -130,24 +144,32 @@ describe('buildClientKeys: a keys file', () => {
     const { keys, problems } = buildClientKeys([ENV_ONE], file(text, path));
     expect(problems).toEqual([]);
     expect(keys.map(plain)).toEqual([
-      { name: 'key-1', digest: hexOf(ENV_ONE), readAllUsage: false },
+      {
+        name: nameOf(ENV_ONE),
+        digest: hexOf(ENV_ONE),
+        readAllUsage: false,
+        initiator: 'client',
+      },
       {
         name: 'ci-bot',
         digest: hexOf(CI_KEY),
         rateLimit: { requests: 60, windowSeconds: 60 },
         readAllUsage: false,
+        initiator: 'client',
       },
       {
         name: 'alice',
         digest: hexOf(ALICE_KEY),
         quota: { period: 'month', tokens: 2000000, premiumRequests: 300 },
         readAllUsage: true,
+        initiator: 'client',
       },
       {
         name: 'bob.smith_2',
         digest: hexOf(BOB_KEY),
         quota: { period: 'day', premiumRequests: 0 },
         readAllUsage: false,
+        initiator: 'client',
       },
     ]);
     expect(JSON.stringify(keys)).not.toContain(CI_KEY);
@@ -187,9 +209,28 @@ describe('buildClientKeys: a keys file', () => {
     expect(keys.map((k) => k.name)).toEqual([name]);
   });
 
+  it('reads a credits quota and initiator: infer', () => {
+    const { keys, problems } = buildClientKeys(
+      [],
+      file(
+        `keys:\n  - name: team\n    key: ${CI_KEY}\n    initiator: infer\n    quota: { period: month, credits: 50 }\n`,
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(keys.map(plain)).toEqual([
+      {
+        name: 'team',
+        digest: hexOf(CI_KEY),
+        quota: { period: 'month', credits: 50 },
+        readAllUsage: false,
+        initiator: 'infer',
+      },
+    ]);
+  });
+
   it('accepts an empty keys list', () => {
     expect(buildClientKeys([ENV_ONE], file('keys: []\n'))).toEqual({
-      keys: [expect.objectContaining({ name: 'key-1' })],
+      keys: [expect.objectContaining({ name: nameOf(ENV_ONE) })],
       problems: [],
     });
   });
@@ -329,17 +370,27 @@ describe('buildClientKeys: a bad entry', () => {
     [
       'negative quota tokens',
       `name: bad\nkey: ${BAD_KEY}\nquota: { period: day, tokens: -1 }`,
-      /quota needs period day or month and tokens and\/or premiumRequests of at least 0/,
+      /quota needs period day or month and tokens, premiumRequests and\/or credits of at least 0/,
     ],
     [
       'negative quota premium requests',
       `name: bad\nkey: ${BAD_KEY}\nquota: { period: month, premiumRequests: -5 }`,
-      /premiumRequests of at least 0/,
+      /premiumRequests and\/or credits of at least 0/,
+    ],
+    [
+      'negative quota credits',
+      `name: bad\nkey: ${BAD_KEY}\nquota: { period: month, credits: -1 }`,
+      /credits of at least 0/,
     ],
     [
       'a quota with no budget at all',
       `name: bad\nkey: ${BAD_KEY}\nquota: { period: month }`,
-      /tokens and\/or premiumRequests/,
+      /tokens, premiumRequests and\/or credits/,
+    ],
+    [
+      'an initiator that is neither client nor infer',
+      `name: bad\nkey: ${BAD_KEY}\ninitiator: auto`,
+      /initiator must be client or infer/,
     ],
     [
       'a quota that is a list',
@@ -440,7 +491,7 @@ describe('buildClientKeys: a bad file', () => {
       expect(problems[0]).not.toContain('\n');
       expectNoSecret(problems);
       // The PROXY_API_KEYS still stand; nothing of the file does.
-      expect(keys.map((k) => k.name)).toEqual(['key-1']);
+      expect(keys.map((k) => k.name)).toEqual([nameOf(ENV_ONE)]);
     },
   );
 
@@ -453,7 +504,7 @@ describe('buildClientKeys: a bad file', () => {
     expect(problems[0]).toMatch(
       /^PROXY_KEYS_FILE \(\/etc\/copilot-proxy\/keys\.yaml\) (is not valid YAML or JSON|must hold a "keys:" list)/,
     );
-    expect(keys.map((k) => k.name)).toEqual(['key-1']);
+    expect(keys.map((k) => k.name)).toEqual([nameOf(ENV_ONE)]);
   });
 
   it.each([
@@ -504,10 +555,10 @@ describe('buildClientKeys: names and keys are unique', () => {
   it('refuses a file entry named like a PROXY_API_KEYS key', () => {
     const { problems } = buildClientKeys(
       [ENV_ONE, ENV_TWO],
-      file(`keys:\n  - name: key-1\n    key: ${CI_KEY}\n`),
+      file(`keys:\n  - name: ${nameOf(ENV_ONE)}\n    key: ${CI_KEY}\n`),
     );
     expect(problems).toEqual([
-      `PROXY_KEYS_FILE (${PATH}): key name "key-1" is used twice`,
+      `PROXY_KEYS_FILE (${PATH}): key name "${nameOf(ENV_ONE)}" is used twice`,
     ]);
     expectNoSecret(problems);
   });
@@ -529,13 +580,13 @@ describe('buildClientKeys: names and keys are unique', () => {
       'by value, between PROXY_API_KEYS and the file',
       [ENV_ONE],
       `keys:\n  - name: again\n    key: ${ENV_ONE}\n`,
-      /"key-1" and "again" are the same key/,
+      new RegExp(`"${nameOf(ENV_ONE)}" and "again" are the same key`),
     ],
     [
       'by digest, between PROXY_API_KEYS and the file',
       [ENV_ONE, ENV_TWO],
       `keys:\n  - name: again\n    digest: sha256:${hexOf(ENV_TWO)}\n`,
-      /"key-2" and "again" are the same key/,
+      new RegExp(`"${nameOf(ENV_TWO)}" and "again" are the same key`),
     ],
   ])('refuses the same key twice %s', (_case, apiKeys, text, reason) => {
     const { problems } = buildClientKeys(apiKeys, file(text));

@@ -12,13 +12,25 @@ export interface ClientKey {
     period: 'day' | 'month';
     tokens?: number;
     premiumRequests?: number;
+    /** AI credits (AIU), as Copilot reports them in `copilot_usage`. */
+    credits?: number;
   };
   /** May read every key's usage and the account's quota at `/usage`. */
   readAllUsage: boolean;
+  /**
+   * `infer`: the proxy decides `X-Initiator` from the conversation and ignores
+   * the client's own header (a budget no client can talk its way around);
+   * `client` (default): a client's header wins.
+   */
+  initiator: 'client' | 'infer';
 }
 
 export const sha256 = (value: string): Buffer =>
   createHash('sha256').update(value).digest();
+
+/** The name of a `PROXY_API_KEYS` key: `key-` and its digest's first 8 hex digits. */
+export const keyName = (digest: Buffer): string =>
+  `key-${digest.toString('hex').slice(0, 8)}`;
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const DIGEST = /^sha256:([0-9a-f]{64})$/i;
@@ -29,9 +41,15 @@ const ENTRY_FIELDS = new Set([
   'rateLimit',
   'quota',
   'readAllUsage',
+  'initiator',
 ]);
 const RATE_FIELDS = new Set(['requests', 'windowSeconds']);
-const QUOTA_FIELDS = new Set(['period', 'tokens', 'premiumRequests']);
+const QUOTA_FIELDS = new Set([
+  'period',
+  'tokens',
+  'premiumRequests',
+  'credits',
+]);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
@@ -42,7 +60,7 @@ const isAmount = (v: unknown): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /**
- * The client keys: `PROXY_API_KEYS` (named `key-1`, `key-2`, …) and the entries
+ * The client keys: `PROXY_API_KEYS` (named `key-<digest prefix>`) and the entries
  * of `PROXY_KEYS_FILE` (YAML or JSON). Every problem is collected — never with a
  * key's value in it — so a bad file is refused with one message.
  */
@@ -51,10 +69,13 @@ export function buildClientKeys(
   file: { path: string; text: string } | undefined,
 ): { keys: ClientKey[]; problems: string[] } {
   const problems: string[] = [];
-  const keys: ClientKey[] = apiKeys.map((key, i) => ({
-    name: `key-${i + 1}`,
+  // Named by their digest, not their place: removing one key moves nobody
+  // else's usage, quota or cache.
+  const keys: ClientKey[] = apiKeys.map((key) => ({
+    name: keyName(sha256(key)),
     digest: sha256(key),
     readAllUsage: false,
+    initiator: 'client' as const,
   }));
   if (file) keys.push(...parseKeysFile(file.path, file.text, problems));
 
@@ -62,11 +83,16 @@ export function buildClientKeys(
   const names = new Set<string>();
   const digests = new Map<string, string>();
   for (const key of keys) {
+    const hex = key.digest.toString('hex');
+    const other = digests.get(hex);
+    if (other !== undefined && other === key.name) {
+      // Two PROXY_API_KEYS entries alike: same digest, so the same name too.
+      problems.push('PROXY_API_KEYS: the same key is listed twice');
+      continue;
+    }
     if (names.has(key.name))
       problems.push(`${where}: key name "${key.name}" is used twice`);
     names.add(key.name);
-    const hex = key.digest.toString('hex');
-    const other = digests.get(hex);
     if (other !== undefined)
       problems.push(
         `${where}: keys "${other}" and "${key.name}" are the same key`,
@@ -150,10 +176,13 @@ function parseKeysFile(
         (quota.tokens !== undefined && !isCount(quota.tokens)) ||
         (quota.premiumRequests !== undefined &&
           !isAmount(quota.premiumRequests)) ||
-        (quota.tokens === undefined && quota.premiumRequests === undefined)
+        (quota.credits !== undefined && !isAmount(quota.credits)) ||
+        (quota.tokens === undefined &&
+          quota.premiumRequests === undefined &&
+          quota.credits === undefined)
       ) {
         problems.push(
-          `${at}: quota needs period day or month and tokens and/or premiumRequests of at least 0`,
+          `${at}: quota needs period day or month and tokens, premiumRequests and/or credits of at least 0`,
         );
       } else {
         for (const field of Object.keys(quota))
@@ -166,6 +195,12 @@ function parseKeysFile(
       typeof entry.readAllUsage !== 'boolean'
     )
       problems.push(`${at}: readAllUsage must be true or false`);
+    if (
+      entry.initiator !== undefined &&
+      entry.initiator !== 'client' &&
+      entry.initiator !== 'infer'
+    )
+      problems.push(`${at}: initiator must be client or infer`);
     if (problems.length > before || !digest) return;
     keys.push({
       name: name as string,
@@ -175,6 +210,7 @@ function parseKeysFile(
       }),
       ...(quota !== undefined && { quota: quota as ClientKey['quota'] }),
       readAllUsage: entry.readAllUsage === true,
+      initiator: entry.initiator === 'infer' ? 'infer' : 'client',
     });
   });
   return keys;

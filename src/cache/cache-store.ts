@@ -3,12 +3,17 @@ import type { CachedAnswer } from '../http/cached-answer';
 /** Where kept answers live: memory (bounded in bytes) or Redis (shared). */
 export abstract class CacheStore {
   abstract get(key: string): Promise<CachedAnswer | undefined>;
-  abstract set(key: string, answer: CachedAnswer, ttlMs: number): Promise<void>;
+  /** Stores an entry; false when it was not stored (too large, store backed up). */
+  abstract set(
+    key: string,
+    answer: CachedAnswer,
+    ttlMs: number,
+  ): Promise<boolean>;
   async close(): Promise<void> {}
 }
 
 /** What an entry costs in memory: its body, headers and some bookkeeping. */
-const sizeOf = (answer: CachedAnswer) =>
+export const sizeOf = (answer: CachedAnswer) =>
   answer.body.length +
   answer.rawHeaders.reduce((n, h) => n + h.length, 0) +
   256;
@@ -47,9 +52,9 @@ export class MemoryCacheStore extends CacheStore {
     return Promise.resolve(entry.answer);
   }
 
-  set(key: string, answer: CachedAnswer, ttlMs: number): Promise<void> {
+  set(key: string, answer: CachedAnswer, ttlMs: number): Promise<boolean> {
     const size = sizeOf(answer);
-    if (size > this.maxBytes) return Promise.resolve();
+    if (size > this.maxBytes) return Promise.resolve(false);
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
@@ -62,6 +67,6 @@ export class MemoryCacheStore extends CacheStore {
       this.entries.delete(oldest);
       this.bytes -= entry.size;
     }
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 }

@@ -5,6 +5,7 @@ import { InspectionModule } from '../inspection/inspection.module';
 import { CacheStore, MemoryCacheStore } from './cache-store';
 import { ModelsCache } from './models-cache';
 import { RedisCacheStore } from './redis-cache.store';
+import { REDIS, RedisConnection } from '../redis/redis-connection';
 import { ResponseCache } from './response-cache';
 
 /**
@@ -21,14 +22,15 @@ import { ResponseCache } from './response-cache';
     ResponseCache,
     {
       provide: CacheStore,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<Settings, true>) => {
-        const { redisUrl } = config.get('rateLimit', { infer: true });
-        return redisUrl
-          ? new RedisCacheStore(redisUrl)
-          : new MemoryCacheStore(
-              config.get('cache', { infer: true }).responseMaxBytes,
-            );
+      inject: [ConfigService, REDIS],
+      useFactory: (
+        config: ConfigService<Settings, true>,
+        redis: RedisConnection | null,
+      ) => {
+        const { responseMaxBytes } = config.get('cache', { infer: true });
+        return redis
+          ? new RedisCacheStore(redis, responseMaxBytes)
+          : new MemoryCacheStore(responseMaxBytes);
       },
     },
   ],

@@ -10,27 +10,35 @@ import { CopilotClient, UpstreamRequest } from '../copilot/copilot-client';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
 import { BodyBuffers } from '../inspection/body-buffers';
 import { MetricsService } from '../metrics/metrics.service';
-import { headerValue } from '../http/header-policy';
+import { AnswerBudget } from '../http/answer-budget';
+import { isEventStream } from '../http/header-policy';
 import type { BodyTap } from '../http/body-tap';
 import type { RequestContext } from '../request-context/request-context';
 import { cacheDirectives } from './cache-control';
 import { writeCachedAnswer } from '../http/cached-answer';
 import { CacheStore } from './cache-store';
 
-/** Request headers that change the answer, and so the key. */
+/** Request headers that change the answer, and so the key (compared exactly). */
 const KEYED_HEADERS = [
-  'anthropic-version',
+  'accept',
   'anthropic-beta',
-  'openai-intent',
-  'x-initiator',
+  'anthropic-version',
+  'content-type',
   'copilot-vision-request',
+  'openai-intent',
+  'x-github-api-version',
+  'x-initiator',
+  'x-interaction-type',
 ];
 
-/** What the lookup decided: the request to send on, and where to store its answer. */
-export interface CacheLookup {
-  request: UpstreamRequest;
-  storeKey?: string;
-}
+/** What the lookup decided: answered from the cache, or the request to send on and where to store its answer. */
+export type CacheLookup =
+  | { served: true }
+  | { served: false; request: UpstreamRequest; storeKey?: string };
+
+/** A stream that carries an error event is no answer to keep. */
+const ERROR_EVENT =
+  /(^|\n)event: ?(error|response\.failed)\b|(^|\n)data: ?\{"(error|type":"error)"/;
 
 /**
  * The opt-in response cache for the model endpoints (`RESPONSE_CACHE`). The key is
@@ -50,6 +58,7 @@ export class ResponseCache {
     private readonly metrics: MetricsService,
     private readonly keys: ClientKeyRegistry,
     private readonly buffers: BodyBuffers,
+    private readonly answers: AnswerBudget,
     config: ConfigService<Settings, true>,
   ) {
     this.config = config.get('cache', { infer: true });
@@ -61,9 +70,9 @@ export class ResponseCache {
     req: IncomingMessage,
     res: ServerResponse,
     request: UpstreamRequest,
-  ): Promise<CacheLookup | undefined> {
+  ): Promise<CacheLookup> {
     if (this.config.responseMode === 'off' || context.endpoint === undefined)
-      return { request };
+      return { served: false, request };
     const directives = cacheDirectives(req);
     const optedIn = directives.maxAgeSeconds !== undefined;
     if (
@@ -95,45 +104,65 @@ export class ResponseCache {
         context.upstreamStatus = hit.status;
         this.metrics.cache.inc({ cache: 'response', result: 'hit' });
         writeCachedAnswer(res, hit, 'HIT');
-        return undefined;
+        return { served: true };
       }
     }
     context.cache = 'miss';
     this.metrics.cache.inc({ cache: 'response', result: 'miss' });
     res.setHeader('X-Cache', 'MISS');
-    return { request: keyed, storeKey: key };
+    return { served: false, request: keyed, storeKey: key };
   }
 
-  /** A tap that keeps a complete 2xx answer and stores it at its end. */
+  /**
+   * A tap that keeps a complete 200 answer — within the entry limit and the
+   * shared budget of answers held whole — and stores it at its end; a stream
+   * that carried an error event is not kept.
+   */
   storeTap(storeKey: string, upstream: UpstreamResponse): BodyTap | undefined {
-    if (upstream.status < 200 || upstream.status >= 300) return undefined;
+    if (upstream.status !== 200) return undefined;
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let dropped = false;
     const storedAt = Date.now();
+    const streaming = isEventStream(upstream.rawHeaders);
+    const letGo = () => {
+      this.answers.release(size);
+      chunks.length = 0;
+      size = 0;
+    };
     return {
       chunk: (chunk) => {
-        if (tooLarge) return;
+        if (dropped) return;
+        if (
+          size + chunk.length > this.config.responseMaxEntryBytes ||
+          !this.answers.tryReserve(chunk.length)
+        ) {
+          dropped = true;
+          letGo();
+          return;
+        }
         size += chunk.length;
-        if (size > this.config.responseMaxEntryBytes) {
-          tooLarge = true;
-          chunks.length = 0;
-        } else chunks.push(chunk);
+        chunks.push(chunk);
       },
       end: (outcome) => {
-        if (outcome !== 'complete' || tooLarge) return;
+        if (dropped) return;
+        const body = Buffer.concat(chunks, size);
+        letGo();
+        if (outcome !== 'complete') return;
+        if (streaming && ERROR_EVENT.test(body.toString('utf8'))) return;
         const answer = {
           status: upstream.status,
           statusMessage: upstream.statusMessage,
           rawHeaders: upstream.rawHeaders,
-          body: Buffer.concat(chunks, size),
+          body,
           storedAt,
         };
         this.store
           .set(storeKey, answer, this.config.responseTtlMs)
-          .then(() =>
-            this.metrics.cache.inc({ cache: 'response', result: 'store' }),
-          )
+          .then((stored) => {
+            if (stored !== false)
+              this.metrics.cache.inc({ cache: 'response', result: 'store' });
+          })
           .catch(() => undefined);
       },
     };
@@ -145,7 +174,7 @@ export class ResponseCache {
   ): CacheLookup {
     context.cache = 'bypass';
     this.metrics.cache.inc({ cache: 'response', result: 'bypass' });
-    return { request };
+    return { served: false, request };
   }
 
   private key(
@@ -154,14 +183,34 @@ export class ResponseCache {
     account: string,
   ): string {
     const hash = createHash('sha256');
+    // By the key's digest, not its name: a rotated key reusing a name sees nothing.
     const namespace = this.config.responseShared
       ? '*'
-      : (context.keyName ?? '');
+      : context.keyName === undefined
+        ? ''
+        : (this.keys.named(context.keyName)?.digest.toString('hex') ??
+          `name:${context.keyName}`);
     hash.update(`${namespace}\n${account}\n${request.path}\n`);
     for (const name of KEYED_HEADERS) {
-      hash.update(`${name}:${headerValue(request.headers, name) ?? ''}\n`);
+      hash.update(
+        `${name}:${JSON.stringify(exactValues(request.headers, name))}\n`,
+      );
     }
     hash.update(request.body as Buffer);
     return hash.digest('hex');
   }
+}
+
+/** Every value of a header, exactly as sent (case and repetition kept). */
+function exactValues(
+  headers: UpstreamRequest['headers'],
+  lower: string,
+): string[] {
+  const values: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== lower || value === undefined) continue;
+    if (Array.isArray(value)) values.push(...value);
+    else values.push(String(value));
+  }
+  return values;
 }

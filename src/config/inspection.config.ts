@@ -13,6 +13,14 @@ export function readInspectionConfig(env: EnvReader) {
     maxBytes: env.integer('INSPECT_MAX_BYTES', 32 * 1024 * 1024, 0),
     /** Bytes all bodies read whole may hold together; past it bodies stream unread. */
     budgetBytes: env.integer('INSPECT_BUDGET_BYTES', 128 * 1024 * 1024, 0),
+    /** What one client key's bodies may hold of that budget together. */
+    keyShareBytes: env.integer('INSPECT_KEY_SHARE_BYTES', 32 * 1024 * 1024, 0),
+    /**
+     * Bytes all answers held whole on their way (usage of a JSON answer, the
+     * response cache's copy, a translated answer) may take together; past it an
+     * answer is metered by estimate and not stored.
+     */
+    answerBudgetBytes: env.integer('ANSWER_BUDGET_BYTES', 64 * 1024 * 1024, 0),
   };
 }
 export type InspectionConfig = ReturnType<typeof readInspectionConfig>;

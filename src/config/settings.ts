@@ -9,6 +9,7 @@ import { readCacheConfig } from './cache.config';
 import { readInspectionConfig } from './inspection.config';
 import { readRateLimitConfig } from './rate-limit.config';
 import { readSavedGithubToken } from './saved-token';
+import { readUsageConfig } from './usage.config';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -33,6 +34,7 @@ export interface Settings {
   rateLimit: ReturnType<typeof readRateLimitConfig>;
   inspection: ReturnType<typeof readInspectionConfig>;
   cache: ReturnType<typeof readCacheConfig>;
+  usage: ReturnType<typeof readUsageConfig>;
 }
 
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
@@ -91,6 +93,7 @@ export function parseSettings(
     rateLimit: readRateLimitConfig(env),
     inspection: readInspectionConfig(env),
     cache: readCacheConfig(env),
+    usage: readUsageConfig(env),
   };
   const { app, copilot, auth } = settings;
 

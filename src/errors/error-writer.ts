@@ -66,6 +66,27 @@ export function errorBody(
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** A 429 whose wait is longer than this tells the SDKs not to retry it. */
+const RETRY_WORTHWHILE_SECONDS = 60;
+
+/**
+ * `x-should-retry: false` — which the Anthropic and OpenAI SDKs (and Claude
+ * Code) obey — on refusals a retry cannot change: a wrong key (401), a
+ * forbidden call (403), and a quota or a Copilot limit that lifts more than a
+ * minute from now.
+ */
+function noRetry(error: ProxyError): boolean {
+  if (error.status === 401 || error.status === 403) return true;
+  if (error.code !== 'quota_exceeded' && error.code !== 'copilot_cooldown')
+    return false;
+  const wait = Number(
+    Object.entries(error.headers).find(
+      ([name]) => name.toLowerCase() === 'retry-after',
+    )?.[1],
+  );
+  return Number.isFinite(wait) && wait > RETRY_WORTHWHILE_SECONDS;
+}
+
 /**
  * The one writer of the proxy's own errors. Does nothing when the answer has
  * already begun or the client is gone: the caller then ends the connection.
@@ -80,6 +101,7 @@ export function writeError(
   // An explicit reason phrase: one left on `res` by a failed relay must not stay.
   res.writeHead(error.status, STATUS_CODES[error.status] ?? '', {
     ...error.headers,
+    ...(noRetry(error) && { 'x-should-retry': 'false' }),
     'content-type': JSON_TYPE,
     'content-length': Buffer.byteLength(body),
   });

@@ -15,6 +15,18 @@ export const PROXY_ERRORS = {
     type: 'invalid_request_error',
     message: 'The request target must be a path starting with /',
   },
+  non_canonical_path: {
+    status: 400,
+    type: 'invalid_request_error',
+    message:
+      'The request path must be written plainly: no "." or ".." segments, no empty segments, no backslashes and no %-escapes of letters, digits, "-._~", "/" or "\\"',
+  },
+  doubled_v1: {
+    status: 404,
+    type: 'invalid_request_error',
+    message:
+      'The path starts with /v1/v1: the base URL carries /v1 twice; for OpenAI clients it ends in a single /v1 (http://127.0.0.1:8080/v1)',
+  },
   bad_request: {
     status: 400,
     type: 'invalid_request_error',
@@ -39,6 +51,12 @@ export const PROXY_ERRORS = {
     status: 429,
     type: 'rate_limit_error',
     message: 'The quota of this key is used up for the period',
+  },
+  copilot_cooldown: {
+    status: 429,
+    type: 'rate_limit_error',
+    message:
+      'Copilot limited this account: model calls are refused until it lifts',
   },
   github_token_rejected: {
     status: 401,
@@ -93,6 +111,12 @@ export const PROXY_ERRORS = {
     status: 499,
     type: 'invalid_request_error',
     message: 'The client closed the request',
+  },
+  usage_unavailable: {
+    status: 503,
+    type: 'server_error',
+    message:
+      'Usage storage (Redis) is not answering: usage is counted locally and added when it is back; try again shortly',
   },
   internal_error: {
     status: 500,

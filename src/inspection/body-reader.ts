@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
 import type { ByteBudget } from '../common/byte-budget';
+
+/** What a reading may reserve its bytes in. */
+export type ReadBudget = Pick<ByteBudget, 'tryReserve' | 'release'>;
 import { ProxyError } from '../errors/proxy-error';
 
 export type ReadBody =
@@ -17,7 +20,7 @@ export type ReadBody =
 export function readBodyUpTo(
   source: Readable,
   limit: number,
-  budget?: ByteBudget,
+  budget?: ReadBudget,
 ): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

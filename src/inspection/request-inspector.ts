@@ -1,20 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import { ClientKeyRegistry } from '../auth/client-key.registry';
 import type { Settings } from '../config/settings';
 import type { UpstreamRequest } from '../copilot/copilot-client';
+import {
+  deleteHeader,
+  hasHeader,
+  headerValue,
+  setHeader,
+} from '../http/header-policy';
 import { MetricsService } from '../metrics/metrics.service';
-import { hasHeader, headerValue, setHeader } from '../http/header-policy';
 import type { RequestContext } from '../request-context/request-context';
+import { backgroundCall } from './background-call';
 import { BodyBuffers } from './body-buffers';
 import { readConversation } from './conversation';
 
+/** What inspection made of a model request: what to send, and its parsed body. */
+export interface Inspection {
+  request: UpstreamRequest;
+  /** The body as parsed JSON, when it was read and is JSON. */
+  body?: unknown;
+}
+
+/** Model names reach the log line: printable and at most this long. */
+const MAX_LOGGED_MODEL = 100;
+
 /**
- * The Copilot-aware stage (SPEC §8). A `POST` to chat completions,
+ * The Copilot-aware stage (SPEC §8, §12). A `POST` to chat completions,
  * `/v1/messages` or `/responses` has its JSON body read — never changed — to add
  * `X-Initiator` (`user` only on a person's turn, so an agent's tool round trips
- * spend no premium request) and `Copilot-Vision-Request: true` when a part is an
- * image, unless the client sent them. The bytes go upstream as they came, with a
+ * and a client's background calls spend no premium request) and
+ * `Copilot-Vision-Request: true` when a part is an image. A client's own
+ * `X-Initiator` wins, sent on as exactly `user` or `agent`, unless its key says
+ * `initiator: infer`. The bytes go upstream as they came, with a
  * `Content-Length`; a body that is not JSON, or longer than `INSPECT_MAX_BYTES`,
  * goes as it is, streamed, with nothing inferred. Inspection never fails a request.
  */
@@ -27,6 +47,7 @@ export class RequestInspector {
     config: ConfigService<Settings, true>,
     private readonly metrics: MetricsService,
     private readonly buffers: BodyBuffers,
+    private readonly keys: ClientKeyRegistry,
   ) {
     const inspection = config.get('inspection', { infer: true });
     this.enabled = inspection.initiator === 'auto';
@@ -36,59 +57,102 @@ export class RequestInspector {
   async inspect(
     context: RequestContext,
     request: UpstreamRequest,
-  ): Promise<UpstreamRequest> {
+    req: IncomingMessage,
+  ): Promise<Inspection> {
     const kind = context.endpoint;
     if (
       kind === undefined ||
       kind === 'embeddings' ||
       !(request.body instanceof Readable)
     )
-      return request;
-    const clientSet = hasHeader(request.headers, 'x-initiator');
+      return { request };
+    const headers = { ...request.headers };
+    const infer =
+      context.keyName !== undefined &&
+      this.keys.named(context.keyName)?.initiator === 'infer';
+    const offered = headerValue(headers, 'x-initiator');
+    if (offered !== undefined && infer) deleteHeader(headers, 'x-initiator');
+    const clientSet = offered !== undefined && !infer;
     if (clientSet) {
-      context.initiatorHeader = headerValue(request.headers, 'x-initiator');
+      // What Copilot bills is `agent` or anything else: say which, exactly.
+      const value = offered === 'agent' ? 'agent' : 'user';
+      setHeader(headers, 'X-Initiator', value);
+      context.initiatorHeader = value;
     }
+    const unread = (body: Readable | Buffer): Inspection => ({
+      request: { ...request, headers, body },
+    });
     if (!this.enabled)
-      return this.record(context, request, clientSet ? 'client' : 'none');
-
-    const read = await this.buffers.read(context, request.body, this.maxBytes);
-    if ('stream' in read) {
       return this.record(
         context,
-        { ...request, body: read.stream },
+        unread(request.body),
+        clientSet ? 'client' : 'none',
+        clientSet ? 'client' : 'passthrough',
+      );
+
+    const read = await this.buffers.read(context, request.body, this.maxBytes);
+    if ('stream' in read)
+      return this.record(
+        context,
+        unread(read.stream),
         clientSet ? 'client' : 'none',
       );
-    }
     context.requestBytes = read.bytes.length;
-    const headers = { ...request.headers };
     setHeader(headers, 'Content-Length', String(read.bytes.length));
     const inspected = { ...request, headers, body: read.bytes };
     let parsed: unknown;
     try {
       parsed = JSON.parse(read.bytes.toString('utf8'));
     } catch {
-      return this.record(context, inspected, clientSet ? 'client' : 'none');
+      return this.record(
+        context,
+        { request: inspected },
+        clientSet ? 'client' : 'none',
+      );
     }
+    const result: Inspection = { request: inspected, body: parsed };
     const facts = readConversation(kind, parsed);
-    context.model = facts.model;
+    context.model = loggable(facts.model);
     if (facts.vision && !hasHeader(headers, 'copilot-vision-request')) {
       headers['Copilot-Vision-Request'] = 'true';
     }
-    if (clientSet) return this.record(context, inspected, 'client');
+    if (clientSet) return this.record(context, result, 'client');
+    const background = backgroundCall(kind, req.headers, parsed);
+    if (background) {
+      headers['X-Initiator'] = 'agent';
+      if (
+        background.interactionType &&
+        !hasHeader(headers, 'x-interaction-type')
+      )
+        headers['X-Interaction-Type'] = background.interactionType;
+      context.initiatorHeader = 'agent';
+      return this.record(context, result, 'agent', background.reason);
+    }
     if (facts.initiator === undefined)
-      return this.record(context, inspected, 'none');
+      return this.record(context, result, 'none');
     headers['X-Initiator'] = facts.initiator;
     context.initiatorHeader = facts.initiator;
-    return this.record(context, inspected, facts.initiator);
+    return this.record(context, result, facts.initiator, 'conversation');
   }
 
   private record(
     context: RequestContext,
-    request: UpstreamRequest,
+    inspection: Inspection,
     initiator: NonNullable<RequestContext['initiator']>,
-  ): UpstreamRequest {
+    reason: string = initiator === 'client' ? 'client' : 'unread',
+  ): Inspection {
     context.initiator = initiator;
-    this.metrics.initiators.inc({ initiator });
-    return request;
+    context.initiatorReason = reason;
+    this.metrics.initiators.inc({ initiator, reason });
+    return inspection;
   }
+}
+
+/** A model name as the log may carry it (the body's string is the client's). */
+function loggable(model: string | undefined): string | undefined {
+  if (model === undefined) return undefined;
+  const printable = model.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > MAX_LOGGED_MODEL
+    ? `${printable.slice(0, MAX_LOGGED_MODEL)}…`
+    : printable;
 }

@@ -51,7 +51,7 @@ export class StartupReport {
           ? new URL(copilot.apiBaseUrl).host
           : 'from the token exchange (none yet)',
       );
-    const models = this.catalog.entry()?.multipliers.size;
+    const models = this.catalog.entry()?.models.size;
     const keyCount = this.keys.all.length;
     const quotas = this.keys.all.filter((k) => k.quota).length;
     const parts = [

@@ -66,8 +66,8 @@ export class MetricsService {
 
   readonly initiators = new Counter({
     name: 'copilot_proxy_initiator_total',
-    help: 'Model requests by X-Initiator: user, agent (inferred), client (sent by the client), none (body not read)',
-    labelNames: ['initiator'] as const,
+    help: 'Model requests by X-Initiator: user, agent (inferred), client (sent by the client), none (body not read); reason: conversation, client, subagent, title, compaction, thread-title, unread',
+    labelNames: ['initiator', 'reason'] as const,
     registers: [this.registry],
   });
 
@@ -96,6 +96,26 @@ export class MetricsService {
     name: 'copilot_proxy_upstream_rate_limited_total',
     help: 'Upstream 429 answers, by the limit named in x-ratelimit-exceeded (unknown when absent)',
     labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cooldowns = new Counter({
+    name: 'copilot_proxy_copilot_cooldowns_total',
+    help: 'Cooldowns started by a Copilot 429 that named a limit (x-ratelimit-exceeded), by limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cooldownRejections = new Counter({
+    name: 'copilot_proxy_cooldown_rejections_total',
+    help: 'Model calls answered 429 by the proxy while Copilot limited the account',
+    registers: [this.registry],
+  });
+
+  readonly credits = new Counter({
+    name: 'copilot_proxy_credits_total',
+    help: 'AI credits (AIU) Copilot reported, by key name and model',
+    labelNames: ['key', 'model'] as const,
     registers: [this.registry],
   });
 
@@ -147,8 +167,10 @@ export class MetricsService {
       promptTokens: number;
       cachedTokens: number;
       completionTokens: number;
+      nanoAiu: number;
     },
   ): void {
+    if (usage.nanoAiu) this.credits.inc({ key, model }, usage.nanoAiu / 1e9);
     if (usage.promptTokens)
       this.tokens.inc({ key, model, kind: 'prompt' }, usage.promptTokens);
     if (usage.cachedTokens)

@@ -17,12 +17,27 @@ import { upstreamRequestHeaders } from '../http/header-policy';
 const MAX_MODELS_BYTES = 4 * 1024 * 1024;
 /** The background refresh runs at this fraction of the TTL, before it goes stale. */
 const REFRESH_AT = 0.8;
+/** Retries of a failed fetch: the first after 1 s, doubling up to 60 s. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
 
-/** One account's `/models` answer, as fetched, and what the usage needs of it. */
+/** What the proxy needs to know of one model. */
+export interface ModelInfo {
+  id: string;
+  /** `billing.multiplier` (a finite number ≥ 0; 1 when absent). */
+  multiplier: number;
+  /**
+   * `supported_endpoints` as listed (`/chat/completions`, `/responses`,
+   * `/v1/messages`); absent means chat only.
+   */
+  endpoints: readonly string[] | undefined;
+}
+
+/** One account's `/models` answer, as fetched, and what the proxy needs of it. */
 export interface ModelsEntry extends CachedAnswer {
   account: string;
-  /** `billing.multiplier` per model id. */
-  multipliers: ReadonlyMap<string, number>;
+  /** The account's models by id. */
+  models: ReadonlyMap<string, ModelInfo>;
 }
 
 /** A `/models` fetch: the answer as it came, and the entry when it was kept. */
@@ -35,8 +50,8 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The models of a `/models` answer with their premium multipliers. */
-export function parseModels(body: Buffer): Map<string, number> | undefined {
+/** The models of a `/models` answer: multipliers and APIs. */
+export function parseModels(body: Buffer): Map<string, ModelInfo> | undefined {
   let doc: unknown;
   try {
     doc = JSON.parse(body.toString('utf8'));
@@ -44,15 +59,25 @@ export function parseModels(body: Buffer): Map<string, number> | undefined {
     return undefined;
   }
   if (!isObject(doc) || !Array.isArray(doc.data)) return undefined;
-  const multipliers = new Map<string, number>();
+  const models = new Map<string, ModelInfo>();
   for (const model of doc.data) {
     if (!isObject(model) || typeof model.id !== 'string') continue;
     const billing = isObject(model.billing) ? model.billing : {};
+    // A multiplier from upstream is a count: finite and never negative.
     const multiplier =
-      typeof billing.multiplier === 'number' ? billing.multiplier : 1;
-    multipliers.set(model.id, multiplier);
+      typeof billing.multiplier === 'number' &&
+      Number.isFinite(billing.multiplier) &&
+      billing.multiplier >= 0
+        ? billing.multiplier
+        : 1;
+    const endpoints = Array.isArray(model.supported_endpoints)
+      ? model.supported_endpoints.filter(
+          (e): e is string => typeof e === 'string',
+        )
+      : undefined;
+    models.set(model.id, { id: model.id, multiplier, endpoints });
   }
-  return multipliers;
+  return models;
 }
 
 /** Reads an upstream body to its end, up to `limit` bytes (undefined past it). */
@@ -91,6 +116,8 @@ export class ModelCatalog
   private firstLoad: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Fetches failed in a row (the backoff's exponent). */
+  private failures = 0;
   readonly ttlMs: number;
   /** A whole `/models` fetch, body included, ends within this. */
   private readonly timeoutMs: number;
@@ -124,17 +151,27 @@ export class ModelCatalog
 
   /** A model's premium multiplier for the account: 1 when unknown. */
   multiplier(account: string | undefined, model: string): number {
-    return this.entry(account)?.multipliers.get(model) ?? 1;
+    return this.entry(account)?.models.get(model)?.multiplier ?? 1;
   }
 
   /** Whether the account lists the model (bounds metric labels). */
   knows(account: string | undefined, model: string): boolean {
-    return this.entry(account)?.multipliers.has(model) ?? false;
+    return this.entry(account)?.models.has(model) ?? false;
+  }
+
+  /** The account's model, if it lists it. */
+  model(account: string | undefined, id: string): ModelInfo | undefined {
+    return this.entry(account)?.models.get(id);
   }
 
   /** Fetches `/models` now, single flight; throws a `ProxyError` when it fails. */
   refresh(): Promise<ModelsFetch> {
-    this.inFlight ??= this.fetch().finally(() => (this.inFlight = undefined));
+    this.inFlight ??= this.fetch()
+      .catch((error: unknown) => {
+        this.retryLater();
+        throw error;
+      })
+      .finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
@@ -171,31 +208,43 @@ export class ModelCatalog
       body,
       storedAt: Date.now(),
     };
-    const multipliers = upstream.status === 200 ? parseModels(body) : undefined;
-    if (!multipliers) {
+    const models = upstream.status === 200 ? parseModels(body) : undefined;
+    if (!models) {
       this.logger.warn(`/models answered ${upstream.status}: not kept`);
+      this.retryLater();
       return { answer };
     }
     const entry: ModelsEntry = {
       ...answer,
       account: upstream.account,
-      multipliers,
+      models,
     };
     const first = !this.entries.has(entry.account);
     this.entries.set(entry.account, entry);
     this.latest = entry;
-    if (first)
-      this.logger.log(`${multipliers.size} models on this Copilot account`);
-    this.schedule();
+    if (first) this.logger.log(`${models.size} models on this Copilot account`);
+    this.failures = 0;
+    this.schedule(this.ttlMs * REFRESH_AT);
     return { answer, entry };
   }
 
-  private schedule(): void {
+  /**
+   * After a failed fetch — at start or on refresh — the list is asked for again
+   * with backoff (1 s doubling to 60 s): until it is in, multipliers are unknown
+   * and every model counts ×1.
+   */
+  private retryLater(): void {
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.failures);
+    this.failures++;
+    this.schedule(delay);
+  }
+
+  private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
     this.timer = setTimeout(
       () => void this.refresh().catch(() => undefined),
-      this.ttlMs * REFRESH_AT,
+      delayMs,
     );
     this.timer.unref();
   }

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { ServerResponse } from 'node:http';
 import type { Settings } from '../config/settings';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
+import { ClientKeyRegistry } from '../auth/client-key.registry';
 import { ProxyError } from '../errors/proxy-error';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RequestContext } from '../request-context/request-context';
@@ -31,6 +32,7 @@ export class ResponseRelay {
 
   constructor(
     private readonly metrics: MetricsService,
+    private readonly keys: ClientKeyRegistry,
     config: ConfigService<Settings, true>,
   ) {
     this.idleTimeoutMs = config.get('copilot', {
@@ -45,6 +47,7 @@ export class ResponseRelay {
     tap?: BodyTap,
   ): void {
     const headers = clientResponseHeaders(upstream.rawHeaders);
+    this.ownHeadersOnly(context, headers);
     const streaming = isEventStream(upstream.rawHeaders);
     if (streaming) headers['X-Accel-Buffering'] = 'no';
     this.writeHead(upstream, res, headers);
@@ -77,6 +80,27 @@ export class ResponseRelay {
         tap?.chunk(chunk);
       },
     ).start();
+  }
+
+  /**
+   * Headers the proxy answers for itself: its own `X-Cache` (never the
+   * upstream's) when the response cache saw the request, and the account's
+   * `x-quota-snapshot-*` only for a key that may read the account's usage.
+   */
+  private ownHeadersOnly(
+    context: RequestContext,
+    headers: Record<string, string | string[]>,
+  ): void {
+    if (context.cache !== undefined) deleteHeader(headers, 'x-cache');
+    if (
+      context.keyName === undefined ||
+      this.keys.named(context.keyName)?.readAllUsage
+    )
+      return;
+    for (const name of Object.keys(headers)) {
+      if (name.toLowerCase().startsWith('x-quota-snapshot-'))
+        delete headers[name];
+    }
   }
 
   /**

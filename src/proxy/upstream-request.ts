@@ -24,10 +24,12 @@ export function buildUpstreamRequest(
     });
   }
   const path = context.target.upstreamPath;
-  if (path === undefined) throw new ProxyError('invalid_request_target');
+  if (path === undefined) throw refusal(context);
   const hasBody =
     req.headers['content-length'] !== undefined ||
     req.headers['transfer-encoding'] !== undefined;
+  const length = Number(req.headers['content-length']);
+  if (Number.isSafeInteger(length)) context.requestBytes = length;
   const headers = upstreamRequestHeaders(req.rawHeaders, context.id);
   // Model answers are read for usage as they pass: they must come uncompressed.
   if (context.endpoint !== undefined) deleteHeader(headers, 'accept-encoding');
@@ -38,4 +40,21 @@ export function buildUpstreamRequest(
     body: hasBody ? req : undefined,
     signal: context.signal,
   };
+}
+
+/** Why a request target is not proxied, in the words its client needs. */
+function refusal(context: RequestContext): ProxyError {
+  switch (context.target.refusal) {
+    case 'not-canonical':
+      return new ProxyError('non_canonical_path');
+    case 'doubled-v1':
+      return new ProxyError('doubled_v1', {
+        message:
+          context.route === 'messages'
+            ? "The path starts with /v1/v1: ANTHROPIC_BASE_URL must not end in /v1 (the Anthropic SDK and Claude Code add /v1/messages themselves); set it to the proxy's address alone, e.g. http://127.0.0.1:8080"
+            : undefined,
+      });
+    default:
+      return new ProxyError('invalid_request_target');
+  }
 }

@@ -1,7 +1,8 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { REDIS, RedisConnection } from '../redis/redis-connection';
 import type { Settings } from '../config/settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitGuard } from './rate-limit.guard';
@@ -16,10 +17,11 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [ConfigService, MetricsService],
+      inject: [ConfigService, MetricsService, REDIS],
       useFactory: (
         settings: ConfigService<Settings, true>,
         metrics: MetricsService,
+        redis: RedisConnection | null,
       ) => {
         const config = settings.get('rateLimit', { infer: true });
         return {
@@ -30,8 +32,8 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
               ttl: config.windowMs,
             },
           ],
-          storage: config.redisUrl
-            ? new RedisThrottlerStorage(config.redisUrl, metrics)
+          storage: redis
+            ? new RedisThrottlerStorage(redis, metrics)
             : new MemoryThrottlerStorage(),
         };
       },
@@ -43,13 +45,4 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
   ],
   exports: [RateLimitGuard],
 })
-export class RateLimitModule implements OnApplicationShutdown {
-  constructor(
-    @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.storage instanceof RedisThrottlerStorage)
-      await this.storage.close();
-  }
-}
+export class RateLimitModule {}

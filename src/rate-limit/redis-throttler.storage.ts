@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import type Redis from 'ioredis';
-import { createRedisClient } from '../common/redis-client';
+import type { RedisConnection } from '../redis/redis-connection';
 
 /** One atomic round trip: count the hit, start the window on the first one. */
 const INCREMENT = `
@@ -28,22 +27,13 @@ export interface FailOpenListener {
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('RateLimit');
-  private readonly redis: Redis;
   private lastWarning = 0;
 
   constructor(
-    url: string,
+    private readonly redis: RedisConnection,
     private readonly listener?: FailOpenListener,
     private readonly prefix = 'copilot-proxy:rate-limit:',
-  ) {
-    this.redis = createRedisClient(url);
-    this.redis.on('error', (error: Error) =>
-      this.warn(`Redis unavailable (${error.message})`),
-    );
-    this.redis.on('ready', () =>
-      this.logger.log('Redis connected: rate limits are shared'),
-    );
-  }
+  ) {}
 
   async increment(
     key: string,
@@ -51,11 +41,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     limit: number,
   ): Promise<ThrottlerStorageRecord> {
     try {
-      const [hits, pttl] = (await this.redis.eval(
-        INCREMENT,
-        1,
-        this.prefix + key,
-        ttl,
+      const [hits, pttl] = (await this.redis.run((client) =>
+        client.eval(INCREMENT, 1, this.prefix + key, ttl),
       )) as [number, number];
       const seconds = Math.ceil(pttl / 1000);
       const blocked = hits > limit;
@@ -77,15 +64,6 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
         timeToBlockExpire: 0,
       };
     }
-  }
-
-  /** Whether the connection is up (commands fail fast while it is not). */
-  get connected(): boolean {
-    return this.redis.status === 'ready';
-  }
-
-  async close(): Promise<void> {
-    this.redis.disconnect();
   }
 
   private warn(message: string): void {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Reservation } from '../usage/usage-store';
 import {
   ModelEndpoint,
   modelEndpoint,
@@ -48,6 +49,11 @@ export class RequestContext {
   outcome: string | undefined;
   /** Why a request failed, in words safe to log (no tokens, no bodies). */
   detail: string | undefined;
+  /** Why the initiator is what it is (`conversation`, `client`, `subagent`, …). */
+  initiatorReason: string | undefined;
+  /** The bridge's direction (`messages->chat`), when the request was translated. */
+  bridge: string | undefined;
+  private reservation: Reservation | undefined;
   private abortController: AbortController | undefined;
   private endHooks: Array<() => void> | undefined;
   private closedEarly = false;
@@ -74,6 +80,18 @@ export class RequestContext {
       if (this.closedEarly) this.abortController.abort();
     }
     return this.abortController.signal;
+  }
+
+  /** The quota reservation this request holds until its answer is counted. */
+  holdReservation(reservation: Reservation): void {
+    this.reservation = reservation;
+  }
+
+  /** The reservation, once: whoever takes it settles or releases it. */
+  takeReservation(): Reservation | undefined {
+    const reservation = this.reservation;
+    this.reservation = undefined;
+    return reservation;
   }
 
   /** Runs `hook` when the response has closed (memory held for the request). */

@@ -17,11 +17,15 @@ describe('parseTarget', () => {
     ['/v1/messagesX', '/v1/messagesX', 'other'],
     ['/messages', '/messages', 'other'],
     ['/models?a=%20b&c', '/models?a=%20b&c', 'models'],
-    ['/a/./b/../c', '/a/./b/../c', 'other'],
     ['/healthz', '/healthz', 'service'],
     ['/readyz?verbose', '/readyz?verbose', 'service'],
     ['/metricsX', '/metricsX', 'other'],
-    ['/', '/', 'other'],
+    ['/', '/', 'service'],
+    ['/?x=1', '/?x=1', 'service'],
+    ['/dashboard', '/dashboard', 'service'],
+    ['/dashboard/app.js', '/dashboard/app.js', 'service'],
+    ['/chat/completions?q=a/../b//c', '/chat/completions?q=a/../b//c', 'chat'],
+    ['/x%20y%3F', '/x%20y%3F', 'other'],
   ])('%s → %s (%s)', (input, upstreamPath, route) => {
     expect(parseTarget(input)).toEqual({ upstreamPath, route });
   });
@@ -31,8 +35,50 @@ describe('parseTarget', () => {
       expect(parseTarget(target)).toEqual({
         upstreamPath: undefined,
         route: 'other',
+        refusal: 'not-origin-form',
       });
     }
+  });
+
+  it.each([
+    '/./chat/completions',
+    '/v1/../chat/completions',
+    '/chat/./completions',
+    '/%2e/chat/completions',
+    '/%2E%2E/v1/messages',
+    '/chat\\completions',
+    '/chat%5ccompletions',
+    '/chat%2Fcompletions',
+    '/v1/./messages',
+    '/x/../v1/messages',
+    '//chat/completions',
+    '/chat//completions',
+    '/chat/completions/',
+    '/%63hat/completions',
+    '/v1/%6D%65ssages',
+    '/chat/completion%73',
+    '/a/./b/../c',
+  ])(
+    'refuses %s: one spelling per path, so classifying and forwarding agree',
+    (input) => {
+      expect(parseTarget(input)).toEqual({
+        upstreamPath: undefined,
+        route: 'other',
+        refusal: 'not-canonical',
+      });
+    },
+  );
+
+  it('refuses /v1/v1/…, classed as the API it was meant for', () => {
+    expect(parseTarget('/v1/v1/messages?beta=true')).toEqual({
+      upstreamPath: undefined,
+      route: 'messages',
+      refusal: 'doubled-v1',
+    });
+    expect(parseTarget('/v1/v1/chat/completions')).toMatchObject({
+      route: 'chat',
+      refusal: 'doubled-v1',
+    });
   });
 });
 

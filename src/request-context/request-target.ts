@@ -14,11 +14,22 @@ export type RouteClass =
 export interface RequestTarget {
   /**
    * What to send upstream: the request target byte for byte but for the `/v1`
-   * alias; undefined when it is not origin-form (`/…`) and cannot be proxied.
+   * alias; undefined when it is refused (`refusal` says why).
    */
   upstreamPath: string | undefined;
   route: RouteClass;
+  /** Why the target is not proxied. */
+  refusal?: TargetRefusal;
 }
+
+/**
+ * - `not-origin-form`: not a path starting with `/`;
+ * - `not-canonical`: a spelling that HTTP stacks read as another path (dot
+ *   segments, empty segments, backslashes, %-escapes of unreserved characters,
+ *   `/` or `\`), which would reach a model endpoint unmetered;
+ * - `doubled-v1`: `/v1/v1/…`, a base URL that already ends in `/v1`.
+ */
+export type TargetRefusal = 'not-origin-form' | 'not-canonical' | 'doubled-v1';
 
 /**
  * OpenAI clients configured with a `/v1` base URL ask for `/v1/chat/completions`;
@@ -29,7 +40,26 @@ export interface RequestTarget {
 const FAMILY =
   /^(\/v1)?\/(chat\/completions|models|embeddings|responses)(?=[/?]|$)|^\/v1\/messages(?=[/?]|$)/;
 /** The service's own endpoints: answered by Nest's controllers, never proxied. */
-const SERVICE = /^\/(healthz|readyz|metrics|usage)(?=[/?]|$)/;
+const SERVICE =
+  /^\/(?:(healthz|readyz|metrics|usage|dashboard)(?=[/?]|$)|(?=\?|$))/;
+
+/** A %-escape of an unreserved character, `/` or `\`: never needed in a path. */
+const NEEDLESS_ESCAPE =
+  /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEFdef]|5[CFcf]|7[Ee])/;
+
+/**
+ * One decision for classifying and forwarding: a path is proxied only when every
+ * HTTP stack reads it as written. Otherwise `/./chat/completions` would be
+ * metered as `other` and served as chat by an upstream that normalises it.
+ */
+function isCanonical(path: string): boolean {
+  if (path === '/') return true;
+  if (path.includes('\\') || NEEDLESS_ESCAPE.test(path)) return false;
+  for (const segment of path.slice(1).split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') return false;
+  }
+  return true;
+}
 
 const ROUTE_BY_FAMILY: Record<string, RouteClass> = {
   'chat/completions': 'chat',
@@ -41,7 +71,26 @@ const ROUTE_BY_FAMILY: Record<string, RouteClass> = {
 /** Where a request goes and how it is counted, decided once per request. */
 export function parseTarget(raw: string): RequestTarget {
   if (raw.charCodeAt(0) !== 0x2f /* / */) {
-    return { upstreamPath: undefined, route: 'other' };
+    return {
+      upstreamPath: undefined,
+      route: 'other',
+      refusal: 'not-origin-form',
+    };
+  }
+  const query = raw.indexOf('?');
+  if (!isCanonical(query === -1 ? raw : raw.slice(0, query))) {
+    return {
+      upstreamPath: undefined,
+      route: 'other',
+      refusal: 'not-canonical',
+    };
+  }
+  if (raw.startsWith('/v1/v1/') || raw === '/v1/v1') {
+    return {
+      upstreamPath: undefined,
+      route: parseTarget(raw.slice(3)).route,
+      refusal: 'doubled-v1',
+    };
   }
   const match = FAMILY.exec(raw);
   if (!match) {

@@ -24,8 +24,9 @@ const CONNECT_REFUSAL = rawErrorResponse(
  * The only raw listeners on the HTTP server, in one explicit order. Ahead of
  * Express: the request's context (id, target, route), the echoed `X-Request-Id`,
  * the drain's bookkeeping and the body's idle limit. When the response closes: abort the upstream if the
- * client left early, then drain bookkeeping, the log line, the request metric. One
- * `close` listener per request serves them all.
+ * client left early, then — once every other close listener has run — end hooks,
+ * drain bookkeeping, the log line, the request metric. One `close` listener per
+ * request serves them all.
  */
 @Injectable()
 export class ServerListeners implements OnApplicationBootstrap {
@@ -63,10 +64,14 @@ export class ServerListeners implements OnApplicationBootstrap {
     limitBodyIdle(req, res, this.bodyIdleMs);
     res.once('close', () => {
       if (!res.writableFinished) context.clientClosed();
-      context.ended();
-      this.shutdown.requestEnded(res);
-      this.logger.write(context, res);
-      this.metrics.observeRequest(context, res.statusCode);
+      // After the other close listeners (the stream pipe's among them), so the
+      // line of a request its client cut short has its bytes, tokens and outcome.
+      setImmediate(() => {
+        context.ended();
+        this.shutdown.requestEnded(res);
+        this.logger.write(context, res);
+        this.metrics.observeRequest(context, res.statusCode);
+      });
     });
   };
 

@@ -1,36 +1,114 @@
-import type Redis from 'ioredis';
-import { createRedisClient } from '../common/redis-client';
+import { randomUUID } from 'node:crypto';
+import type { RedisConnection } from '../redis/redis-connection';
 import type { PeriodWindow } from './usage-period';
 import {
+  Admission,
+  Amounts,
+  AMOUNT_NAMES,
   COUNTER_NAMES,
   Counters,
+  keepUntil,
+  Limits,
+  Reservation,
   UsageByModel,
   UsageStore,
+  zeroAmounts,
   zeroCounters,
 } from './usage-store';
 
-/** A period's counters outlive its end by this much, then Redis drops them. */
+/** A window's counters outlive its keeping by this much, then Redis drops them. */
 const GRACE_SECONDS = 3600;
 const SEPARATOR = '\u001f';
+/** A replica's reservations count while its heartbeat lives (refreshed every third of it). */
+const HEARTBEAT_MS = 30_000;
 
 /**
- * Usage counters in Redis, one hash per key and period
+ * Admission in one round trip: sums what the key used in the window (premium
+ * requests, prompt + completion tokens, nano-AIU) and what live replicas hold in
+ * flight — dropping the reservations of replicas whose heartbeat is gone, so a
+ * replica that died mid-request does not hold a budget for ever — applies the
+ * rule of `refusedKind`, and reserves the cost when admitted.
+ * KEYS: usage hash, reservation hash. ARGV: replica, heartbeat prefix, expire-at,
+ * reserve (1/0), then cost and limit ('' = none) per kind: premium, tokens, nano.
+ */
+const ADMIT = `
+local used = {0, 0, 0}
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  local name = string.match(fields[i], '\\031([^\\031]+)$')
+  local value = tonumber(fields[i + 1]) or 0
+  if name == 'premiumRequests' then used[1] = used[1] + value
+  elseif name == 'promptTokens' or name == 'completionTokens' then used[2] = used[2] + value
+  elseif name == 'nanoAiu' then used[3] = used[3] + value end
+end
+local reserved = {0, 0, 0}
+local held = redis.call('HGETALL', KEYS[2])
+local alive = {}
+for i = 1, #held, 2 do
+  local replica, kind = string.match(held[i], '^(.+):(%d)$')
+  if replica then
+    if alive[replica] == nil then
+      alive[replica] = redis.call('EXISTS', ARGV[2] .. replica) == 1
+    end
+    if alive[replica] then
+      local k = tonumber(kind)
+      reserved[k] = reserved[k] + (tonumber(held[i + 1]) or 0)
+    else
+      redis.call('HDEL', KEYS[2], held[i])
+    end
+  end
+end
+local cost = {tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[9])}
+local limit = {tonumber(ARGV[6]), tonumber(ARGV[8]), tonumber(ARGV[10])}
+local refused = 0
+if limit[1] and cost[1] > 0 and used[1] + reserved[1] + cost[1] > limit[1] + 1e-9 then refused = 1 end
+if refused == 0 and limit[2] and used[2] + reserved[2] >= limit[2] then refused = 2 end
+if refused == 0 and limit[3] and used[3] + reserved[3] >= limit[3] then refused = 3 end
+if refused == 0 and ARGV[4] == '1' then
+  for k = 1, 3 do
+    if cost[k] > 0 then redis.call('HINCRBYFLOAT', KEYS[2], ARGV[1] .. ':' .. k, cost[k]) end
+  end
+  redis.call('EXPIREAT', KEYS[2], ARGV[3])
+end
+return {refused, tostring(used[1]), tostring(used[2]), tostring(used[3]),
+  tostring(reserved[1]), tostring(reserved[2]), tostring(reserved[3])}
+`;
+
+/** Gives back a reservation (never below zero). KEYS: reservation hash. ARGV: replica, amounts. */
+const RELEASE = `
+for k = 1, 3 do
+  local amount = tonumber(ARGV[k + 1])
+  if amount > 0 then
+    local field = ARGV[1] .. ':' .. k
+    local left = tonumber(redis.call('HINCRBYFLOAT', KEYS[1], field, -amount))
+    if left <= 1e-9 then redis.call('HDEL', KEYS[1], field) end
+  end
+end
+return 1
+`;
+
+/**
+ * Usage counters in Redis, one hash per key and window
  * (`copilot-proxy:usage:day:2026-11-24:alice`, fields `<model>␟<counter>`),
- * incremented atomically in one MULTI and expiring with the period, so every
- * replica counts into, and checks quotas against, the same numbers. Fails like
- * the rate limits do: commands time out after 500 ms and the caller carries on.
+ * incremented atomically in one MULTI and expiring after their keeping (month
+ * windows with their period, day windows `historyDays` later), so every replica
+ * counts into, and checks quotas against, the same numbers. Requests in flight
+ * hold reservations in `…:reserved:<window>:<key>`, by replica.
  */
 export class RedisUsageStore extends UsageStore {
-  private readonly redis: Redis;
+  /** This replica's name in reservations. */
+  readonly replica = randomUUID();
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
-    url: string,
+    private readonly redis: RedisConnection,
+    private readonly historyDays = 90,
     private readonly prefix = 'copilot-proxy:usage:',
   ) {
     super();
-    this.redis = createRedisClient(url);
-    // Failures surface on each command; the connection error itself is noise.
-    this.redis.on('error', () => undefined);
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS / 3);
+    this.heartbeat.unref();
+    redis.onReady(() => this.beat());
   }
 
   async add(
@@ -38,45 +116,146 @@ export class RedisUsageStore extends UsageStore {
     model: string,
     delta: Counters,
     windows: readonly PeriodWindow[],
+    release?: Reservation,
   ): Promise<void> {
-    const multi = this.redis.multi();
-    for (const window of windows) {
-      const hash = this.hash(key, window);
-      for (const name of COUNTER_NAMES) {
-        if (delta[name] !== 0)
-          multi.hincrbyfloat(hash, `${model}${SEPARATOR}${name}`, delta[name]);
+    await this.redis.run(async (client) => {
+      const multi = client.multi();
+      for (const window of windows) {
+        const hash = this.hash(key, window);
+        for (const name of COUNTER_NAMES) {
+          if (delta[name] !== 0)
+            multi.hincrbyfloat(
+              hash,
+              `${model}${SEPARATOR}${name}`,
+              delta[name],
+            );
+        }
+        multi.expireat(hash, this.expireAt(window));
       }
-      multi.expireat(hash, Math.ceil(window.resetsAt / 1000) + GRACE_SECONDS);
-    }
-    const results = await multi.exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('MULTI aborted');
+      if (release) multi.eval(RELEASE, 1, ...this.releaseArgs(release));
+      const results = await multi.exec();
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw failed?.[0] ?? new Error('MULTI aborted');
+    });
   }
 
   async read(key: string, window: PeriodWindow): Promise<UsageByModel> {
-    const fields = await this.redis.hgetall(this.hash(key, window));
-    const models = Object.create(null) as UsageByModel;
-    for (const [field, value] of Object.entries(fields)) {
-      const at = field.lastIndexOf(SEPARATOR);
-      const model = field.slice(0, at);
-      const name = field.slice(at + 1) as keyof Counters;
-      if (!COUNTER_NAMES.includes(name)) continue;
-      (models[model] ??= zeroCounters())[name] = Number(value);
-    }
-    return models;
+    const fields = await this.redis.run((client) =>
+      client.hgetall(this.hash(key, window)),
+    );
+    return parseHash(fields);
   }
 
-  /** Whether the connection is up (commands fail fast while it is not). */
-  get connected(): boolean {
-    return this.redis.status === 'ready';
+  async readMany(
+    key: string,
+    windows: readonly PeriodWindow[],
+  ): Promise<UsageByModel[]> {
+    const results = await this.redis.run((client) => {
+      const pipeline = client.pipeline();
+      for (const window of windows) pipeline.hgetall(this.hash(key, window));
+      return pipeline.exec();
+    });
+    return (results ?? []).map(([error, fields]) => {
+      if (error) throw error;
+      return parseHash(fields as Record<string, string>);
+    });
+  }
+
+  async admit(
+    key: string,
+    window: PeriodWindow,
+    cost: Amounts,
+    limits: Limits,
+    reserve: boolean,
+  ): Promise<Admission> {
+    const args: Array<string | number> = [
+      this.replica,
+      `${this.prefix}replica:`,
+      this.expireAt(window),
+      reserve ? '1' : '0',
+    ];
+    for (const kind of AMOUNT_NAMES) args.push(cost[kind], limits[kind] ?? '');
+    const reply = (await this.redis.run((client) =>
+      client.eval(
+        ADMIT,
+        2,
+        this.hash(key, window),
+        this.reservations(key, window),
+        ...args,
+      ),
+    )) as [number, ...string[]];
+    const [refused, ...numbers] = reply;
+    const values = numbers.map(Number);
+    const used = zeroAmounts();
+    const reserved = zeroAmounts();
+    AMOUNT_NAMES.forEach((kind, i) => {
+      used[kind] = values[i];
+      reserved[kind] = values[i + 3];
+    });
+    return {
+      refused: refused > 0 ? AMOUNT_NAMES[refused - 1] : undefined,
+      used,
+      reserved,
+    };
+  }
+
+  async release(reservation: Reservation): Promise<void> {
+    await this.redis.run((client) =>
+      client.eval(RELEASE, 1, ...this.releaseArgs(reservation)),
+    );
   }
 
   override close(): Promise<void> {
-    this.redis.disconnect();
+    clearInterval(this.heartbeat);
     return Promise.resolve();
+  }
+
+  /** This replica's reservations count only while this key lives. */
+  private beat(): void {
+    if (!this.redis.available) return;
+    this.redis
+      .run((client) =>
+        client.set(
+          `${this.prefix}replica:${this.replica}`,
+          '1',
+          'PX',
+          HEARTBEAT_MS,
+        ),
+      )
+      .catch(() => undefined);
+  }
+
+  private releaseArgs({ key, window, amounts }: Reservation) {
+    return [
+      this.reservations(key, window),
+      this.replica,
+      ...AMOUNT_NAMES.map((kind) => amounts[kind]),
+    ];
+  }
+
+  private expireAt(window: PeriodWindow): number {
+    return (
+      Math.ceil(keepUntil(window, this.historyDays) / 1000) + GRACE_SECONDS
+    );
   }
 
   private hash(key: string, window: PeriodWindow): string {
     return `${this.prefix}${window.period}:${window.key}:${key}`;
   }
+
+  private reservations(key: string, window: PeriodWindow): string {
+    return `${this.prefix}reserved:${window.period}:${window.key}:${key}`;
+  }
+}
+
+function parseHash(fields: Record<string, string>): UsageByModel {
+  const models = Object.create(null) as UsageByModel;
+  for (const [field, value] of Object.entries(fields)) {
+    const at = field.lastIndexOf(SEPARATOR);
+    const model = field.slice(0, at);
+    const name = field.slice(at + 1) as keyof Counters;
+    if (!COUNTER_NAMES.includes(name)) continue;
+    (models[model] ??= zeroCounters())[name] = Number(value);
+  }
+  return models;
 }

@@ -113,29 +113,19 @@ describe('MemoryUsageStore', () => {
     expect(await store.read('alice', MONTH)).toEqual({});
   });
 
-  it('keeps an ended window until a new window opens', async () => {
-    await store.add('alice', 'gpt-4.1', CHAT, [DAY, MONTH]);
-    // Time passed, but nothing opened a window since: still there.
-    expect(await store.read('alice', DAY)).toEqual({ 'gpt-4.1': CHAT });
-    // Another key's next day opens: alice's ended day goes, her month stays.
-    await store.add('bob', 'gpt-4.1', OPUS, [NEXT_DAY, MONTH]);
-    expect(await store.read('alice', DAY)).toEqual({});
-    expect(await store.read('alice', MONTH)).toEqual({ 'gpt-4.1': CHAT });
-    expect(await store.read('bob', NEXT_DAY)).toEqual({ 'gpt-4.1': OPUS });
-  });
-
-  it('drops the ended month and day once the next month opens', async () => {
-    await store.add('alice', 'gpt-4.1', CHAT, [DAY, MONTH]);
-    const firstOfNext = periodWindow('day', NEXT_MONTH.start);
-    await store.add('alice', 'gpt-4.1', AGENT_TURN, [firstOfNext, NEXT_MONTH]);
-    expect(await store.read('alice', DAY)).toEqual({});
-    expect(await store.read('alice', MONTH)).toEqual({});
-    expect(await store.read('alice', firstOfNext)).toEqual({
-      'gpt-4.1': AGENT_TURN,
-    });
-    expect(await store.read('alice', NEXT_MONTH)).toEqual({
-      'gpt-4.1': AGENT_TURN,
-    });
+  it('keeps day windows for the history, months until they end', async () => {
+    let now = NOW;
+    const kept = new MemoryUsageStore(2, () => now);
+    await kept.add('alice', 'gpt-4.1', CHAT, [DAY, MONTH]);
+    // Two days after its end the day is still there (history); the month too.
+    now = DAY.resetsAt + 2 * 86_400_000 - 1;
+    await kept.add('bob', 'gpt-4.1', OPUS, [periodWindow('day', now), MONTH]);
+    expect(await kept.read('alice', DAY)).toEqual({ 'gpt-4.1': CHAT });
+    // Once the next month has begun and the history has passed, both go.
+    now = NEXT_MONTH.start + 3 * 86_400_000;
+    await kept.add('bob', 'gpt-4.1', OPUS, [periodWindow('day', now)]);
+    expect(await kept.read('alice', DAY)).toEqual({});
+    expect(await kept.read('alice', MONTH)).toEqual({});
   });
 
   it('does not drop a window that has not ended', async () => {
@@ -170,5 +160,92 @@ describe('MemoryUsageStore', () => {
 
   it('closes', async () => {
     await expect(store.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('admission (the same rule in every store)', () => {
+  const cost = (premiumRequests: number, tokens = 0, nanoAiu = 0) => ({
+    premiumRequests,
+    tokens,
+    nanoAiu,
+  });
+  let store: MemoryUsageStore;
+  beforeEach(() => {
+    store = new MemoryUsageStore(90, () => NOW);
+  });
+
+  it('refuses a premium call whose cost exceeds what is left, and admits one that fits', async () => {
+    await store.add(
+      'alice',
+      'claude-opus-4',
+      counters({ premiumRequests: 5 }),
+      [MONTH],
+    );
+    const limits = { premiumRequests: 10 };
+    expect(
+      (await store.admit('alice', MONTH, cost(10), limits, false)).refused,
+    ).toBe('premiumRequests');
+    expect(
+      (await store.admit('alice', MONTH, cost(5), limits, false)).refused,
+    ).toBeUndefined();
+  });
+
+  it('always admits a free call, even on a premium budget of 0', async () => {
+    const admission = await store.admit(
+      'alice',
+      MONTH,
+      cost(0),
+      { premiumRequests: 0 },
+      true,
+    );
+    expect(admission.refused).toBeUndefined();
+  });
+
+  it('counts reservations in flight: parallel calls cannot all pass one remaining budget', async () => {
+    const limits = { premiumRequests: 1 };
+    const admissions = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        store.admit('alice', MONTH, cost(1), limits, true),
+      ),
+    );
+    expect(admissions.filter((a) => !a.refused)).toHaveLength(1);
+    expect(admissions[1].reserved.premiumRequests).toBe(1);
+  });
+
+  it('gives a reservation back on release, and on the add that settles it', async () => {
+    const limits = { tokens: 100 };
+    const first = await store.admit('alice', DAY, cost(0, 100), limits, true);
+    expect(first.refused).toBeUndefined();
+    expect(
+      (await store.admit('alice', DAY, cost(0, 1), limits, false)).refused,
+    ).toBe('tokens');
+    await store.add('alice', 'gpt-4.1', counters({ promptTokens: 30 }), [DAY], {
+      key: 'alice',
+      window: DAY,
+      amounts: cost(0, 100),
+    });
+    const after = await store.admit('alice', DAY, cost(0, 1), limits, false);
+    expect(after).toMatchObject({
+      refused: undefined,
+      used: { tokens: 30 },
+      reserved: { tokens: 0 },
+    });
+  });
+
+  it('admits tokens and credits while the budget is not used up, whatever the estimate', async () => {
+    await store.add(
+      'alice',
+      'gpt-4.1',
+      counters({ promptTokens: 99, nanoAiu: 4e9 }),
+      [DAY],
+    );
+    expect(
+      (await store.admit('alice', DAY, cost(0, 1000), { tokens: 100 }, false))
+        .refused,
+    ).toBeUndefined();
+    expect(
+      (await store.admit('alice', DAY, cost(0, 0, 1), { nanoAiu: 4e9 }, false))
+        .refused,
+    ).toBe('nanoAiu');
   });
 });

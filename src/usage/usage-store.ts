@@ -40,67 +40,267 @@ export function addCounters(into: Counters, from: Counters): Counters {
 /** Per model, for one key in one period. */
 export type UsageByModel = Record<string, Counters>;
 
+/** What a quota measures: premium requests, tokens (prompt + completion), nano-AIU. */
+export interface Amounts {
+  premiumRequests: number;
+  tokens: number;
+  nanoAiu: number;
+}
+
+export const AMOUNT_NAMES: ReadonlyArray<keyof Amounts> = [
+  'premiumRequests',
+  'tokens',
+  'nanoAiu',
+];
+
+export const zeroAmounts = (): Amounts => ({
+  premiumRequests: 0,
+  tokens: 0,
+  nanoAiu: 0,
+});
+
+/** The amounts of counters. */
+export function amountsOf(counters: Counters): Amounts {
+  return {
+    premiumRequests: counters.premiumRequests,
+    tokens: counters.promptTokens + counters.completionTokens,
+    nanoAiu: counters.nanoAiu,
+  };
+}
+
+/** A key's budgets in one period; an absent kind is not limited. */
+export type Limits = Partial<Amounts>;
+
+/**
+ * The admission rule, the same in every store: a premium request is admitted only
+ * when its cost fits in what is left (a ×10 call is refused with 5 left; a free
+ * call always fits); tokens and credits, whose cost is known only afterwards, are
+ * admitted while the budget is not used up. What is in flight counts as used.
+ */
+export function refusedKind(
+  used: Amounts,
+  reserved: Amounts,
+  cost: Amounts,
+  limits: Limits,
+): keyof Amounts | undefined {
+  const premium = limits.premiumRequests;
+  if (
+    premium !== undefined &&
+    cost.premiumRequests > 0 &&
+    used.premiumRequests + reserved.premiumRequests + cost.premiumRequests >
+      premium + 1e-9
+  )
+    return 'premiumRequests';
+  for (const kind of ['tokens', 'nanoAiu'] as const) {
+    const limit = limits[kind];
+    if (limit !== undefined && used[kind] + reserved[kind] >= limit)
+      return kind;
+  }
+  return undefined;
+}
+
+export interface Admission {
+  /** The kind that refused the request, if one did. */
+  refused?: keyof Amounts;
+  /** Used in the window, before this request. */
+  used: Amounts;
+  /** In flight in the window (other requests' reservations), before this one. */
+  reserved: Amounts;
+  /** The reservation was held in this process (Redis was away). */
+  local?: boolean;
+}
+
+/** A request's reservation, settled when its answer ends. */
+export interface Reservation {
+  key: string;
+  window: PeriodWindow;
+  amounts: Amounts;
+  /** Held in this process (Redis was away at admission). */
+  local?: boolean;
+}
+
 /**
  * Where usage is counted: in memory (one replica) or in Redis (every replica
- * shares the counters). Counters expire with their period.
+ * shares the counters). Month windows expire with their period; day windows are
+ * kept `historyDays` for `/usage/history`.
  */
 export abstract class UsageStore {
-  /** Adds to the counters of `key` and `model` in each window. */
+  /**
+   * Adds to the counters of `key` and `model` in each window, and gives back
+   * `release` (the reservation the request held), in one step.
+   */
   abstract add(
     key: string,
     model: string,
     delta: Counters,
     windows: readonly PeriodWindow[],
+    release?: Reservation,
   ): Promise<void>;
   /** Everything `key` used in the window, per model. */
   abstract read(key: string, window: PeriodWindow): Promise<UsageByModel>;
+  /** `read` for each of `windows` (day windows for the history). */
+  abstract readMany(
+    key: string,
+    windows: readonly PeriodWindow[],
+  ): Promise<UsageByModel[]>;
+  /**
+   * Checks `cost` against `limits` with what is used and in flight, and — when
+   * admitted and `reserve` — holds it as in flight, atomically, so parallel
+   * requests cannot all pass one remaining budget.
+   */
+  abstract admit(
+    key: string,
+    window: PeriodWindow,
+    cost: Amounts,
+    limits: Limits,
+    reserve: boolean,
+  ): Promise<Admission>;
+  /** Gives back a reservation whose request is not charged. */
+  abstract release(reservation: Reservation): Promise<void>;
   async close(): Promise<void> {}
+}
+
+/** How long a window is kept after its end: day windows make the history. */
+export function keepUntil(window: PeriodWindow, historyDays: number): number {
+  return window.period === 'day'
+    ? window.resetsAt + historyDays * 86_400_000
+    : window.resetsAt;
+}
+
+/** One key's counters in one window. */
+export interface WindowEntry {
+  key: string;
+  window: PeriodWindow;
+  keepUntil: number;
+  models: UsageByModel;
 }
 
 /** Counters in this process: what a single replica needs. */
 export class MemoryUsageStore extends UsageStore {
-  /** `period:key:clientKey` → model → counters. */
-  private readonly windows = new Map<
-    string,
-    { resetsAt: number; models: UsageByModel }
-  >();
+  /** `period:window:clientKey` → model → counters. */
+  private readonly windows = new Map<string, WindowEntry>();
+  private readonly reserved = new Map<string, Amounts>();
+  private sweepAt = 0;
+
+  constructor(
+    private readonly historyDays = 90,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
 
   add(
     key: string,
     model: string,
     delta: Counters,
     windows: readonly PeriodWindow[],
+    release?: Reservation,
   ): Promise<void> {
+    this.sweep();
     for (const window of windows) {
-      const id = `${window.period}:${window.key}:${key}`;
+      const id = windowId(key, window);
       let entry = this.windows.get(id);
       if (!entry) {
-        this.sweep(window.start);
         // No prototype: model names come from clients and answers (`__proto__`).
         entry = {
-          resetsAt: window.resetsAt,
+          key,
+          window,
+          keepUntil: keepUntil(window, this.historyDays),
           models: Object.create(null) as UsageByModel,
         };
         this.windows.set(id, entry);
       }
       addCounters((entry.models[model] ??= zeroCounters()), delta);
     }
+    if (release) this.giveBack(release);
     return Promise.resolve();
   }
 
   read(key: string, window: PeriodWindow): Promise<UsageByModel> {
-    const entry = this.windows.get(`${window.period}:${window.key}:${key}`);
+    return Promise.resolve(this.copy(key, window));
+  }
+
+  readMany(
+    key: string,
+    windows: readonly PeriodWindow[],
+  ): Promise<UsageByModel[]> {
+    return Promise.resolve(windows.map((w) => this.copy(key, w)));
+  }
+
+  admit(
+    key: string,
+    window: PeriodWindow,
+    cost: Amounts,
+    limits: Limits,
+    reserve: boolean,
+  ): Promise<Admission> {
+    const used = zeroAmounts();
+    for (const counters of Object.values(
+      this.windows.get(windowId(key, window))?.models ?? {},
+    )) {
+      const amounts = amountsOf(counters);
+      for (const kind of AMOUNT_NAMES) used[kind] += amounts[kind];
+    }
+    const id = windowId(key, window);
+    const inFlight = this.reserved.get(id) ?? zeroAmounts();
+    const reserved = { ...inFlight };
+    const refused = refusedKind(used, reserved, cost, limits);
+    if (!refused && reserve) {
+      for (const kind of AMOUNT_NAMES) inFlight[kind] += cost[kind];
+      this.reserved.set(id, inFlight);
+    }
+    return Promise.resolve({ refused, used, reserved });
+  }
+
+  release(reservation: Reservation): Promise<void> {
+    this.giveBack(reservation);
+    return Promise.resolve();
+  }
+
+  /** Takes every window's counters out (what a buffer hands on). */
+  drain(): WindowEntry[] {
+    const entries = [...this.windows.values()];
+    this.windows.clear();
+    return entries;
+  }
+
+  /** Whether any counter is held. */
+  get empty(): boolean {
+    return this.windows.size === 0;
+  }
+
+  private giveBack({ key, window, amounts }: Reservation): void {
+    const id = windowId(key, window);
+    const inFlight = this.reserved.get(id);
+    if (!inFlight) return;
+    let left = 0;
+    for (const kind of AMOUNT_NAMES) {
+      inFlight[kind] = Math.max(0, inFlight[kind] - amounts[kind]);
+      left += inFlight[kind];
+    }
+    if (left === 0) this.reserved.delete(id);
+  }
+
+  private copy(key: string, window: PeriodWindow): UsageByModel {
+    const entry = this.windows.get(windowId(key, window));
     const copy = Object.create(null) as UsageByModel;
     for (const [model, counters] of Object.entries(entry?.models ?? {})) {
       copy[model] = { ...counters };
     }
-    return Promise.resolve(copy);
+    return copy;
   }
 
-  /** Ended periods are forgotten when a new window opens. */
-  private sweep(now: number): void {
+  /** Windows past their keeping are forgotten, now and then. */
+  private sweep(): void {
+    const now = this.now();
+    if (now < this.sweepAt) return;
+    this.sweepAt = now + 60_000;
     for (const [id, entry] of this.windows) {
-      if (entry.resetsAt <= now) this.windows.delete(id);
+      if (entry.keepUntil <= now) this.windows.delete(id);
     }
   }
+}
+
+function windowId(key: string, window: PeriodWindow): string {
+  return `${window.period}:${window.key}:${key}`;
 }

@@ -1,4 +1,7 @@
-import { NO_USAGE, readUsage, Usage } from './usage';
+import { noUsage, readUsage, Usage } from './usage';
+
+const NO_USAGE = noUsage();
+const BOTH = { promptReported: true, completionReported: true };
 import { UsageTap } from './usage-tap';
 
 // ---------------------------------------------------------------------------
@@ -16,6 +19,7 @@ const CHAT_STREAM =
   'data: [DONE]\n\n';
 
 const CHAT_USAGE: Usage = {
+  ...BOTH,
   promptTokens: 1843,
   cachedTokens: 1536,
   completionTokens: 17,
@@ -47,6 +51,7 @@ const MESSAGES_STREAM =
   'data: {"type":"message_stop"}\n\n';
 
 const MESSAGES_USAGE: Usage = {
+  ...BOTH,
   promptTokens: 512,
   cachedTokens: 1536,
   completionTokens: 57,
@@ -77,6 +82,7 @@ const responsesStream = (
   `data: {"type":"${final}","sequence_number":5,"response":{"id":"resp_68c1","object":"response","created_at":1764000000,"status":"${status}","model":"gpt-5-mini","output":[{"id":"msg_68c1","type":"message","status":"completed","content":[{"type":"output_text","annotations":[],"text":"Paris is at 18 °C."}],"role":"assistant"}],"usage":{"input_tokens":3012,"input_tokens_details":{"cached_tokens":2048},"output_tokens":420,"output_tokens_details":{"reasoning_tokens":256},"total_tokens":3432}}}\n\n`;
 
 const RESPONSES_USAGE: Usage = {
+  ...BOTH,
   promptTokens: 3012,
   cachedTokens: 2048,
   completionTokens: 420,
@@ -212,6 +218,7 @@ describe('UsageTap: a streamed chat completion', () => {
       'data: {"choices":[{"finish_reason":"stop","index":0,"delta":{"content":null}}],"created":1764000000,"id":"chatcmpl-1","model":"claude-sonnet-4","usage":{"completion_tokens":3,"prompt_tokens":20,"prompt_tokens_details":{"cached_tokens":0},"total_tokens":23}}\n\n' +
       'data: [DONE]\n\n';
     expect(tapped(true, every(bytes(body), 11))).toEqual({
+      ...BOTH,
       promptTokens: 20,
       cachedTokens: 0,
       completionTokens: 3,
@@ -235,6 +242,7 @@ describe('UsageTap: an Anthropic messages stream', () => {
       '"usage":{"output_tokens":57}',
     ).replace(/,"copilot_usage":\{.*?"total_nano_aiu":\d+\}/, '');
     expect(tapped(true, every(bytes(body), 13))).toEqual({
+      ...BOTH,
       promptTokens: 2048,
       cachedTokens: 0,
       completionTokens: 57,
@@ -255,6 +263,7 @@ describe('UsageTap: an Anthropic messages stream', () => {
     const body = bytes(MESSAGES_STREAM);
     const cut = body.indexOf('event: message_delta');
     expect(tapped(true, every(body.subarray(0, cut), 9))).toEqual({
+      ...BOTH,
       promptTokens: 2048,
       cachedTokens: 0,
       completionTokens: 1,
@@ -307,6 +316,8 @@ describe('UsageTap: a non-streamed answer', () => {
         cachedTokens: 0,
         completionTokens: 0,
         nanoAiu: 0,
+        promptReported: true,
+        completionReported: false,
         model: 'text-embedding-3-small',
       },
     ],
@@ -431,6 +442,7 @@ describe('readUsage', () => {
         },
       },
       {
+        ...BOTH,
         promptTokens: 10,
         completionTokens: 2,
         cachedTokens: 4,
@@ -446,7 +458,12 @@ describe('readUsage', () => {
           usage: { input_tokens: 30, output_tokens: 1 },
         },
       },
-      { promptTokens: 30, completionTokens: 1, model: 'claude-sonnet-4' },
+      {
+        ...BOTH,
+        promptTokens: 30,
+        completionTokens: 1,
+        model: 'claude-sonnet-4',
+      },
     ],
     [
       'message_delta',
@@ -459,7 +476,13 @@ describe('readUsage', () => {
         },
         copilot_usage: { total_nano_aiu: 777 },
       },
-      { promptTokens: 5, completionTokens: 9, cachedTokens: 25, nanoAiu: 777 },
+      {
+        ...BOTH,
+        promptTokens: 5,
+        completionTokens: 9,
+        cachedTokens: 25,
+        nanoAiu: 777,
+      },
     ],
     [
       'response.completed (usage under response)',
@@ -475,6 +498,7 @@ describe('readUsage', () => {
         },
       },
       {
+        ...BOTH,
         promptTokens: 40,
         cachedTokens: 8,
         completionTokens: 6,
@@ -487,7 +511,7 @@ describe('readUsage', () => {
         type: 'response.incomplete',
         response: { usage: { input_tokens: 1, output_tokens: 2 } },
       },
-      { promptTokens: 1, completionTokens: 2 },
+      { ...BOTH, promptTokens: 1, completionTokens: 2 },
     ],
     [
       'copilot_usage beside a response',
@@ -496,7 +520,7 @@ describe('readUsage', () => {
         response: { usage: { input_tokens: 1, output_tokens: 2 } },
         copilot_usage: { total_nano_aiu: 5 },
       },
-      { promptTokens: 1, completionTokens: 2, nanoAiu: 5 },
+      { ...BOTH, promptTokens: 1, completionTokens: 2, nanoAiu: 5 },
     ],
   ])('reads %s', (_case, doc, expected) => {
     const into = fresh();
@@ -543,6 +567,7 @@ describe('readUsage', () => {
     readUsage({ type: 'message_delta', usage: { output_tokens: 40 } }, into);
     expect(into).toEqual({
       ...NO_USAGE,
+      ...BOTH,
       promptTokens: 100,
       completionTokens: 40,
       model: 'claude-sonnet-4',

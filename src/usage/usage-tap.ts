@@ -1,80 +1,90 @@
-import { readUsage, Usage } from './usage';
+import type { ByteBudget } from '../common/byte-budget';
+import { EventSplitter } from '../http/sse';
+import { contentBytes } from './content-bytes';
+import { noUsage, readUsage, Usage } from './usage';
 
-const EVENT_END = Buffer.from('\n\n');
 const USAGE_MARK = Buffer.from('usage');
-const DATA = 'data:';
-/** A partial event longer than this is dropped (a stream that never ends one). */
-const MAX_EVENT_BYTES = 1024 * 1024;
+const DATA = /^data: ?/;
 /** A non-streamed answer larger than this is not parsed for usage. */
-const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
 
 /**
  * Reads usage from an answer's bytes as they pass to the client, without holding
- * the stream back or copying it. An event stream is cut at blank lines, and only
- * the events that mention `usage` are parsed; a JSON answer is parsed once at its
- * end (its chunks are kept by reference, up to 8 MiB). What the tap saw of a
- * stream cut short still counts.
+ * the stream back or copying it. An event stream is cut at blank lines (any line
+ * ends), and only the events that mention `usage` are parsed; a JSON answer is
+ * kept by reference — up to 8 MiB, within the shared `budget` for answers held
+ * whole — and parsed once at its end. Past either bound it is not kept: its
+ * usage is then estimated. Every piece also counts the generated text that
+ * passed (`contentBytes`), the estimate of a completion that was never reported.
  */
 export class UsageTap {
-  readonly usage: Usage = {
-    promptTokens: 0,
-    cachedTokens: 0,
-    completionTokens: 0,
-    nanoAiu: 0,
-  };
-  private carry: Buffer | undefined;
+  readonly usage: Usage = noUsage();
+  /** Bytes of generated text seen. */
+  content = 0;
+  private readonly events: EventSplitter | undefined;
   private chunks: Buffer[] | undefined;
-  private size = 0;
+  private held = 0;
 
-  constructor(private readonly streaming: boolean) {
-    if (!streaming) this.chunks = [];
+  constructor(
+    streaming: boolean,
+    private readonly budget?: ByteBudget,
+  ) {
+    if (streaming) this.events = new EventSplitter();
+    else this.chunks = [];
   }
 
   push(chunk: Buffer): void {
-    if (!this.streaming) {
-      if (!this.chunks) return;
-      this.size += chunk.length;
-      if (this.size > MAX_DOCUMENT_BYTES) this.chunks = undefined;
-      else this.chunks.push(chunk);
+    if (this.events) {
+      for (const event of this.events.push(chunk)) this.readEvent(event);
       return;
     }
-    let buffer = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    let start = 0;
-    let end: number;
-    while ((end = buffer.indexOf(EVENT_END, start)) !== -1) {
-      const event = buffer.subarray(start, end);
-      if (event.indexOf(USAGE_MARK) !== -1) this.readEvent(event);
-      start = end + 2;
+    if (this.chunks) {
+      if (
+        this.held + chunk.length <= MAX_DOCUMENT_BYTES &&
+        (!this.budget || this.budget.tryReserve(chunk.length))
+      ) {
+        this.held += chunk.length;
+        this.chunks.push(chunk);
+        return;
+      }
+      // Too large to keep: what was kept is measured, the rest as it passes.
+      for (const kept of this.chunks) this.content += contentBytes(kept);
+      this.letGo();
     }
-    buffer = buffer.subarray(start);
-    // Only an event still arriving is kept; most chunks end on a boundary.
-    this.carry =
-      buffer.length > 0 && buffer.length <= MAX_EVENT_BYTES
-        ? Buffer.from(buffer)
-        : undefined;
+    this.content += contentBytes(chunk);
   }
 
   /** Called when the answer ended (or was cut): parses what was kept. */
   end(): Usage {
-    if (this.chunks && this.size > 0) {
+    if (this.events) {
+      const rest = this.events.end();
+      if (rest) this.readEvent(rest);
+    } else if (this.chunks) {
+      const document = Buffer.concat(this.chunks, this.held);
+      this.letGo();
       try {
-        readUsage(
-          JSON.parse(Buffer.concat(this.chunks, this.size).toString('utf8')),
-          this.usage,
-        );
+        readUsage(JSON.parse(document.toString('utf8')), this.usage);
       } catch {
         // Not JSON, or cut short: no usage to read.
       }
-      this.chunks = undefined;
+      this.content += contentBytes(document);
     }
     return this.usage;
   }
 
+  private letGo(): void {
+    this.budget?.release(this.held);
+    this.held = 0;
+    this.chunks = undefined;
+  }
+
   private readEvent(event: Buffer): void {
-    for (const line of event.toString('utf8').split('\n')) {
-      if (!line.startsWith(DATA)) continue;
+    this.content += contentBytes(event);
+    if (event.indexOf(USAGE_MARK) === -1) return;
+    for (const line of event.toString('utf8').split(/\r\n|\r|\n/)) {
+      if (!DATA.test(line)) continue;
       try {
-        readUsage(JSON.parse(line.slice(DATA.length)), this.usage);
+        readUsage(JSON.parse(line.replace(DATA, '')), this.usage);
       } catch {
         // `[DONE]` or a malformed event: nothing to read.
       }

@@ -1,32 +1,38 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ClientKeyRegistry } from '../auth/client-key.registry';
 import type { ClientKey } from '../auth/client-keys';
 import { ProxyError } from '../errors/proxy-error';
+import type { PipeOutcome } from '../http/stream-pipe';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelCatalog } from '../models/model-catalog.service';
 import type { RequestContext } from '../request-context/request-context';
 import { Clock } from './clock';
-import type { PipeOutcome } from '../http/stream-pipe';
+import {
+  Budget,
+  BUDGET_WORDS,
+  budgetsOf,
+  KIND_OF_AMOUNT,
+  limitsOf,
+  NANO_PER_AIU,
+  tightest,
+} from './quota';
 import type { Usage } from './usage';
-import { Period, PERIODS, periodWindow, PeriodWindow } from './usage-period';
+import { Period, PERIODS, periodWindow } from './usage-period';
 import {
   addCounters,
+  Amounts,
+  AMOUNT_NAMES,
+  amountsOf,
   Counters,
   UsageByModel,
   UsageStore,
+  zeroAmounts,
   zeroCounters,
 } from './usage-store';
 
 /** The name usage is counted under when keys are off. */
 export const ANONYMOUS = 'anonymous';
-
-export interface Budget {
-  kind: 'tokens' | 'premiumRequests';
-  limit: number;
-  used: number;
-  remaining: number;
-}
 
 /** A key's use of one period: totals, per model, and its budgets when it has some. */
 export interface PeriodReport {
@@ -34,22 +40,48 @@ export interface PeriodReport {
   start: string;
   resetsAt: string;
   totals: Counters;
+  /** AI credits (AIU) of the period, from `totals.nanoAiu`. */
+  credits: number;
   models: UsageByModel;
   budgets?: Budget[];
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
+/** One day of a key's history. */
+export interface DayReport {
+  date: string;
+  totals: Counters;
+  models: UsageByModel;
+}
+
+/** How an answer ended, as the metering sees it. */
+export interface Answer {
+  status: number;
+  usage: Usage;
+  /** Bytes of generated text that passed (the estimate of an unreported completion). */
+  contentBytes: number;
+  outcome: PipeOutcome;
+}
+
+/** Weight of the newest answer in a model's running credits-per-request estimate. */
+const CREDIT_RATE_WEIGHT = 0.2;
 
 /**
- * Counts what each key spends and holds keys to their quotas (SPEC §9). Usage is
- * added when an answer ends, so a burst can pass a budget by the requests already
- * in flight. The store failing never fails a request: the quota is then not
- * enforced (as the rate limits fail open), logged and counted.
+ * Counts what each key spends and holds keys to their quotas (SPEC §9). A model
+ * call is admitted against its key's budget with its cost reserved — premium
+ * requests exactly, tokens from the prompt's size, credits from the model's
+ * recent calls — so parallel requests cannot all pass one remaining budget; the
+ * reservation is settled with what the answer reported when it ends. A request
+ * that went upstream is charged even when its client left before the answer:
+ * the request, its premium use and its prompt (estimated). A store failing
+ * never fails a request.
  */
 @Injectable()
-export class UsageService {
+export class UsageService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Usage');
   private lastWarning = 0;
+  private readonly pending = new Set<Promise<unknown>>();
+  /** nano-AIU per request, by model (this replica's recent answers). */
+  private readonly creditRates = new Map<string, number>();
 
   constructor(
     private readonly store: UsageStore,
@@ -60,112 +92,44 @@ export class UsageService {
   ) {}
 
   /**
-   * The quota stage: refuses a key past a budget with 429 `quota_exceeded` and
-   * `Retry-After` at the period's reset, before anything goes upstream; otherwise
-   * puts the tightest budget in `X-Quota-*` headers.
+   * A request that is not a model call, from a key with a quota: refused once a
+   * token or credit budget is used up (a spent premium budget still lets free
+   * calls and `/models` through).
    */
-  async checkQuota(
-    context: RequestContext,
-    res: ServerResponse,
-  ): Promise<void> {
+  async precheck(context: RequestContext, res: ServerResponse): Promise<void> {
     const key = this.keyOf(context);
-    if (!key?.quota) return;
-    const window = periodWindow(key.quota.period, this.clock.now());
-    let budgets: Budget[];
-    try {
-      budgets = budgetsOf(
-        key,
-        totalsOf(await this.store.read(key.name, window)),
-      );
-    } catch (error) {
-      this.storageFailed(error);
-      return;
-    }
-    const tightest = budgets.reduce((a, b) =>
-      b.remaining / (b.limit || 1) < a.remaining / (a.limit || 1) ? b : a,
-    );
-    const resetSeconds = Math.max(
-      1,
-      Math.ceil((window.resetsAt - this.clock.now()) / 1000),
-    );
-    const headers = {
-      'X-Quota-Limit': String(tightest.limit),
-      'X-Quota-Remaining': String(round(tightest.remaining)),
-      'X-Quota-Reset': String(resetSeconds),
-    };
-    const spent = budgets.find((b) => b.remaining <= 0);
-    if (spent) {
-      this.metrics.quotaRejections.inc({ key: key.name });
-      throw new ProxyError('quota_exceeded', {
-        message: `Quota exceeded: ${spent.kind === 'tokens' ? 'tokens' : 'premium requests'} for this ${key.quota.period} are used up (${round(spent.used)} of ${spent.limit}); it resets in ${resetSeconds} s`,
-        headers: { ...headers, 'retry-after': String(resetSeconds) },
-      });
-    }
-    for (const [name, value] of Object.entries(headers))
-      res.setHeader(name, value);
+    if (key?.quota) await this.gate(context, res, key, zeroAmounts(), false);
   }
 
-  /** Whether this answer's usage is read (a model endpoint). */
-  meters(context: RequestContext): boolean {
-    return context.endpoint !== undefined;
+  /** A model call: admitted with its cost reserved, or refused with 429. */
+  async admit(context: RequestContext, res: ServerResponse): Promise<void> {
+    const key = this.keyOf(context);
+    if (key?.quota)
+      await this.gate(context, res, key, this.costOf(context), true);
   }
 
-  /** Counts a finished (or cut) answer: its request, premium use and tokens. */
-  async record(
-    context: RequestContext,
-    status: number,
-    reported: Usage,
-    outcome: PipeOutcome = 'complete',
-  ): Promise<void> {
-    if (status < 200 || status >= 300) return;
-    const usage = cutShort(context, reported, outcome);
-    const key = context.keyName ?? ANONYMOUS;
-    const model = modelName(context.model ?? usage.model);
-    const premium =
-      context.endpoint !== undefined &&
-      context.endpoint !== 'embeddings' &&
-      context.initiatorHeader !== 'agent'
-        ? this.catalog.multiplier(context.account, model)
-        : 0;
-    const delta: Counters = {
-      requests: 1,
-      premiumRequests: premium,
-      promptTokens: usage.promptTokens,
-      cachedTokens: usage.cachedTokens,
-      completionTokens: usage.completionTokens,
-      nanoAiu: usage.nanoAiu,
-      cacheHits: 0,
-    };
-    context.tokens = usage.promptTokens + usage.completionTokens;
-    const label = this.catalog.knows(context.account, model) ? model : 'other';
-    this.metrics.countUsage(key, label, delta);
-    const now = this.clock.now();
-    try {
-      await this.store.add(
-        key,
-        model,
-        delta,
-        PERIODS.map((p) => periodWindow(p, now)),
-      );
-    } catch (error) {
-      this.storageFailed(error);
-    }
+  /** Counts a finished (or cut) answer and settles its reservation. */
+  record(context: RequestContext, answer: Answer): void {
+    this.track(this.charge(context, answer));
+  }
+
+  /** The request went upstream but no answer reached the client: still charged. */
+  recordUnanswered(context: RequestContext): void {
+    this.track(this.charge(context, undefined));
   }
 
   /** An answer from the response cache: counted apart, at no cost to the quota. */
-  async recordCacheHit(context: RequestContext): Promise<void> {
-    const model = modelName(context.model);
-    const now = this.clock.now();
-    try {
-      await this.store.add(
+  recordCacheHit(context: RequestContext): void {
+    const reservation = context.takeReservation();
+    const model = this.countedModel(context.model, context.account);
+    this.track(
+      this.write(
         context.keyName ?? ANONYMOUS,
         model,
         { ...zeroCounters(), cacheHits: 1 },
-        PERIODS.map((p) => periodWindow(p, now)),
-      );
-    } catch (error) {
-      this.storageFailed(error);
-    }
+        reservation,
+      ),
+    );
   }
 
   /** A key's usage in the current day and month. */
@@ -182,13 +146,245 @@ export class UsageService {
           start: new Date(window.start).toISOString(),
           resetsAt: new Date(window.resetsAt).toISOString(),
           totals,
+          credits: totals.nanoAiu / NANO_PER_AIU,
           models,
           ...(key?.quota?.period === period && {
-            budgets: budgetsOf(key, totals),
+            budgets: budgetsOf(key.quota, amountsOf(totals)),
           }),
         };
       }),
     );
+  }
+
+  /** A key's daily counters for the last `days` days, oldest first, today last. */
+  async history(name: string, days: number): Promise<DayReport[]> {
+    const today = periodWindow('day', this.clock.now());
+    const windows = Array.from({ length: days }, (_, i) =>
+      periodWindow('day', today.start - (days - 1 - i) * 86_400_000),
+    );
+    const all = await this.store.readMany(name, windows);
+    return windows.map((window, i) => ({
+      date: window.key,
+      totals: totalsOf(all[i]),
+      models: all[i],
+    }));
+  }
+
+  /** Waits for the counts still being written (the stores close after). */
+  async beforeApplicationShutdown(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private async gate(
+    context: RequestContext,
+    res: ServerResponse,
+    key: ClientKey,
+    cost: Amounts,
+    reserve: boolean,
+  ): Promise<void> {
+    const quota = key.quota!;
+    const now = this.clock.now();
+    const window = periodWindow(quota.period, now);
+    let admission;
+    try {
+      admission = await this.store.admit(
+        key.name,
+        window,
+        cost,
+        limitsOf(quota),
+        reserve,
+      );
+    } catch (error) {
+      this.storageFailed(error);
+      return;
+    }
+    const taken = zeroAmounts();
+    for (const kind of AMOUNT_NAMES)
+      taken[kind] = admission.used[kind] + admission.reserved[kind];
+    const budgets = budgetsOf(quota, taken);
+    const least = tightest(budgets);
+    const resetSeconds = Math.max(1, Math.ceil((window.resetsAt - now) / 1000));
+    const headers = {
+      'X-Quota-Limit': String(least.limit),
+      'X-Quota-Remaining': String(least.remaining),
+      'X-Quota-Reset': String(resetSeconds),
+    };
+    if (admission.refused) {
+      this.metrics.quotaRejections.inc({ key: key.name });
+      const kind = KIND_OF_AMOUNT[admission.refused];
+      const spent = budgets.find((b) => b.kind === kind)!;
+      const costs =
+        kind === 'premiumRequests' && spent.remaining > 0
+          ? ` (this call costs ${cost.premiumRequests}, ${spent.remaining} left)`
+          : '';
+      throw new ProxyError('quota_exceeded', {
+        message: `Quota exceeded: ${BUDGET_WORDS[kind]} for this ${quota.period} are used up (${spent.used} of ${spent.limit})${costs}; it resets in ${resetSeconds} s`,
+        headers: { ...headers, 'retry-after': String(resetSeconds) },
+      });
+    }
+    if (reserve) {
+      context.holdReservation({
+        key: key.name,
+        window,
+        amounts: cost,
+        local: admission.local,
+      });
+      // A request that ends without being charged gives its reservation back.
+      context.onEnd(() => {
+        const left = context.takeReservation();
+        if (left) this.track(this.store.release(left));
+      });
+    }
+    for (const [name, value] of Object.entries(headers))
+      res.setHeader(name, value);
+  }
+
+  /** What a model call is held to before its answer. */
+  private costOf(context: RequestContext): Amounts {
+    const model = this.pricedModel(context.model, undefined, context.account);
+    return {
+      premiumRequests: this.premiumOf(context, model),
+      tokens: Math.ceil((context.requestBytes ?? 0) / 4),
+      nanoAiu: this.creditRates.get(model) ?? 0,
+    };
+  }
+
+  private async charge(
+    context: RequestContext,
+    answer: Answer | undefined,
+  ): Promise<void> {
+    const reservation = context.takeReservation();
+    if (answer && (answer.status < 200 || answer.status >= 300)) {
+      if (reservation) await this.store.release(reservation);
+      return;
+    }
+    const usage = this.measure(context, answer);
+    const key = context.keyName ?? ANONYMOUS;
+    const model = this.countedModel(
+      this.pricedModel(context.model, usage.model, context.account),
+      context.account,
+    );
+    const delta: Counters = {
+      requests: 1,
+      premiumRequests: this.premiumOf(context, model),
+      promptTokens: usage.promptTokens,
+      cachedTokens: usage.cachedTokens,
+      completionTokens: usage.completionTokens,
+      nanoAiu: usage.nanoAiu,
+      cacheHits: 0,
+    };
+    context.tokens = usage.promptTokens + usage.completionTokens;
+    if (usage.nanoAiu > 0) this.learnCredits(model, usage.nanoAiu);
+    const label = this.catalog.knows(context.account, model) ? model : 'other';
+    this.metrics.countUsage(key, label, delta);
+    await this.write(key, model, delta, reservation);
+  }
+
+  /**
+   * The usage to count: what the answer reported, and an estimate of what it did
+   * not — the prompt at 4 bytes a token of the request body, the completion at 4
+   * bytes a token of the text that passed (also over what a cut stream reported).
+   */
+  private measure(context: RequestContext, answer: Answer | undefined): Usage {
+    const usage = answer?.usage;
+    const cut = !answer || answer.outcome !== 'complete';
+    const promptEstimate = Math.ceil((context.requestBytes ?? 0) / 4);
+    const completionEstimate = Math.ceil((answer?.contentBytes ?? 0) / 4);
+    const embeddings = context.endpoint === 'embeddings';
+    const prompt = usage?.promptReported ? usage.promptTokens : promptEstimate;
+    let completion = usage?.completionReported ? usage.completionTokens : 0;
+    if (!embeddings && (cut || !usage?.completionReported))
+      completion = Math.max(completion, completionEstimate);
+    if (
+      cut ||
+      !usage?.promptReported ||
+      (!embeddings && !usage.completionReported)
+    )
+      context.usageEstimated = true;
+    return {
+      promptTokens: prompt,
+      cachedTokens: usage?.cachedTokens ?? 0,
+      completionTokens: completion,
+      nanoAiu: usage?.nanoAiu ?? 0,
+      promptReported: usage?.promptReported ?? false,
+      completionReported: usage?.completionReported ?? false,
+      model: usage?.model,
+    };
+  }
+
+  /** Premium use: a person's turn (`X-Initiator` upstream not `agent`) × the model's multiplier. */
+  private premiumOf(context: RequestContext, model: string): number {
+    return context.endpoint !== undefined &&
+      context.endpoint !== 'embeddings' &&
+      context.initiatorHeader !== 'agent'
+      ? this.catalog.multiplier(context.account, model)
+      : 0;
+  }
+
+  /**
+   * The model a call is priced as: the one asked for when the account lists it,
+   * else the one that answered when the account lists that, else what is known.
+   */
+  private pricedModel(
+    requested: string | undefined,
+    answered: string | undefined,
+    account: string | undefined,
+  ): string {
+    if (requested !== undefined && this.catalog.knows(account, requested))
+      return requested;
+    if (answered !== undefined && this.catalog.knows(account, answered))
+      return answered;
+    return requested ?? answered ?? 'unknown';
+  }
+
+  /**
+   * Model names become counters and reach `/usage`: printable and short, and —
+   * once the account's list is known — one it lists, else `other`, so names a
+   * client makes up cannot grow a key's counters without bound.
+   */
+  private countedModel(model: string | undefined, account: string | undefined) {
+    if (model === undefined || !/^[\w.:/-]{1,100}$/.test(model))
+      return 'unknown';
+    if (this.catalog.entry(account) && !this.catalog.knows(account, model))
+      return 'other';
+    return model;
+  }
+
+  private learnCredits(model: string, nanoAiu: number): void {
+    const rate = this.creditRates.get(model);
+    this.creditRates.set(
+      model,
+      rate === undefined
+        ? nanoAiu
+        : rate + CREDIT_RATE_WEIGHT * (nanoAiu - rate),
+    );
+  }
+
+  private async write(
+    key: string,
+    model: string,
+    delta: Counters,
+    reservation: ReturnType<RequestContext['takeReservation']>,
+  ): Promise<void> {
+    const now = this.clock.now();
+    try {
+      await this.store.add(
+        key,
+        model,
+        delta,
+        PERIODS.map((p) => periodWindow(p, now)),
+        reservation,
+      );
+    } catch (error) {
+      this.storageFailed(error);
+    }
+  }
+
+  /** Runs a write in the background, never as an unhandled rejection. */
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((error: unknown) => this.storageFailed(error));
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
   }
 
   private keyOf(context: RequestContext): ClientKey | undefined {
@@ -197,42 +393,16 @@ export class UsageService {
       : this.keys.named(context.keyName);
   }
 
-  private storageFailed(error: unknown): void {
+  /** The store did not answer (the buffered store tells of each failure here too). */
+  storageFailed(error: unknown): void {
     this.metrics.usageStorageFailures.inc();
     const now = Date.now();
     if (now - this.lastWarning < 10_000) return;
     this.lastWarning = now;
     this.logger.warn(
-      `usage storage did not answer (${(error as Error).message}): quotas not enforced meanwhile`,
+      `usage storage did not answer (${(error as Error).message}): counted locally, added when it is back`,
     );
   }
-}
-
-/**
- * A stream cut before its usage arrived (a client that hangs up at the last
- * content chunk) still costs its prompt: estimated at 4 bytes a token from the
- * request body, so hanging up early is no way around a token budget.
- */
-function cutShort(
-  context: RequestContext,
-  usage: Usage,
-  outcome: PipeOutcome,
-): Usage {
-  if (
-    outcome === 'complete' ||
-    usage.promptTokens + usage.completionTokens > 0 ||
-    !context.requestBytes
-  )
-    return usage;
-  context.usageEstimated = true;
-  return { ...usage, promptTokens: Math.ceil(context.requestBytes / 4) };
-}
-
-/** Model names reach counters and labels: printable and short, or `unknown`. */
-function modelName(named: string | undefined): string {
-  return named !== undefined && /^[\w.:/-]{1,100}$/.test(named)
-    ? named
-    : 'unknown';
 }
 
 function totalsOf(models: UsageByModel): Counters {
@@ -240,31 +410,3 @@ function totalsOf(models: UsageByModel): Counters {
   for (const counters of Object.values(models)) addCounters(totals, counters);
   return totals;
 }
-
-function budgetsOf(key: ClientKey, totals: Counters): Budget[] {
-  const budgets: Budget[] = [];
-  const quota = key.quota!;
-  if (quota.tokens !== undefined) {
-    const used = totals.promptTokens + totals.completionTokens;
-    budgets.push({
-      kind: 'tokens',
-      limit: quota.tokens,
-      used,
-      remaining: Math.max(0, quota.tokens - used),
-    });
-  }
-  if (quota.premiumRequests !== undefined) {
-    budgets.push({
-      kind: 'premiumRequests',
-      limit: quota.premiumRequests,
-      used: round(totals.premiumRequests),
-      remaining: Math.max(
-        0,
-        round(quota.premiumRequests - totals.premiumRequests),
-      ),
-    });
-  }
-  return budgets;
-}
-
-export type { PeriodWindow };
