@@ -54,9 +54,13 @@ export interface FakeOptions {
 
 /**
  * A fake of the Copilot API and of the GitHub endpoints it depends on, on a real
- * loopback socket: the Copilot routes (`fake-copilot-routes.ts`), GitHub's token
- * exchange, account and quota info and device flow (`fake-github.ts`), and `/_test/*`
- * routes that misbehave on purpose (`fake-fault-routes.ts`). Every route answers once
+ * loopback socket: the Copilot routes (`fake-copilot-routes.ts`, one file per
+ * inference API: `fake-chat-route.ts`, `fake-messages-route.ts`,
+ * `fake-responses-route.ts`; the models in `fake-models.ts`, checked by
+ * `fake-model-check.ts`; tool calls and results read by `fake-turns.ts`), GitHub's
+ * token exchange, account and quota info and device flow (`fake-github.ts`),
+ * `/_test/*` routes that misbehave on purpose (`fake-fault-routes.ts`), and answers a
+ * test scripts for one request ({@link FakeCopilotApi.script}). Every route answers once
  * the request body has been read to its end. Emits `request` (a {@link RecordedRequest}, body read) and
  * `aborted` (the client closed before the answer was complete).
  */

@@ -120,7 +120,6 @@ export class MessagesRoute {
     ];
     blocksOf(plan).forEach((block, index) => {
       const isText = block.type === 'text';
-      const text = String(block.text);
       events.push([
         'content_block_start',
         {
@@ -132,10 +131,7 @@ export class MessagesRoute {
         },
       ]);
       const deltas = isText
-        ? (text === TEXT
-            ? ['Hello from', ' the fake Claude.']
-            : fragments(text)
-          ).map((piece) => ({ type: 'text_delta', text: piece }))
+        ? this.textDeltas(String(block.text))
         : this.jsonDeltas(block.input);
       for (const delta of deltas)
         events.push([
@@ -172,6 +168,13 @@ export class MessagesRoute {
           sseEvent(name, data),
     );
     this.inference.stream(ex.res, parts, intervalOf(ex));
+  }
+
+  /** A text as `text_delta`s: the usual text in two, any other in 3 fragments. */
+  private textDeltas(text: string): object[] {
+    const pieces =
+      text === TEXT ? ['Hello from', ' the fake Claude.'] : fragments(text);
+    return pieces.map((piece) => ({ type: 'text_delta', text: piece }));
   }
 
   /** A tool's input as `input_json_delta`s: 3 fragments, or one `""` when empty. */
