@@ -975,6 +975,7 @@ describe('the fake Copilot API', () => {
         chunkIntervalMs: 60,
       });
       const arrivals: Array<{ at: number; text: string }> = [];
+      const started = Date.now();
       const status = await new Promise<number>((resolve, reject) => {
         const req = request(
           {
@@ -997,8 +998,10 @@ describe('the fake Copilot API', () => {
       expect(arrivals.map((a) => a.text).join('')).toBe(
         chunks.map((c) => c.toString()).join(''),
       );
-      expect(arrivals).toHaveLength(3);
-      expect(arrivals[2].at - arrivals[0].at).toBeGreaterThanOrEqual(100);
+      // Apart on the wire (a busy reader may still get two in one read) …
+      expect(arrivals.length).toBeGreaterThanOrEqual(2);
+      // … and the last written two intervals after the first.
+      expect(arrivals.at(-1)!.at - started).toBeGreaterThanOrEqual(115);
       expect(fake.served.at(-1)).toMatchObject({
         stream: true,
         scripted: true,
