@@ -383,7 +383,7 @@ describe('npm run claude-code', () => {
     expect(result.out).toContain(
       'export ANTHROPIC_AUTH_TOKEN="$PROXY_API_KEY"\n',
     );
-    expect(result.out).toContain('export ANTHROPIC_MODEL=claude-sonnet-4\n');
+    expect(result.out).toContain('export ANTHROPIC_MODEL=claude-sonnet-4.5\n');
     expect(result.out).toContain(
       'export ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4.5\n',
     );

@@ -189,7 +189,7 @@ describe('first hour: the process', () => {
     await waitFor(() => app.stdout().includes('models:'));
     const line = lines(app).find((l) => /listening on/.test(l.msg));
     expect(line!.msg).toMatch(
-      /^copilot-proxy listening on http:\/\/127\.0\.0\.1:\d+ — token: static \(COPILOT_TOKEN\); upstream: 127\.0\.0\.1:\d+; keys: off; rate limit: off; initiator: auto; response cache: off; models: 5$/,
+      /^copilot-proxy listening on http:\/\/127\.0\.0\.1:\d+ — token: static \(COPILOT_TOKEN\); upstream: 127\.0\.0\.1:\d+; keys: off; rate limit: off; initiator: auto; response cache: off; models: 10$/,
     );
     expect(app.stdout()).not.toMatch(
       /InstanceLoader|RoutesResolver|RouterExplorer/,

@@ -162,10 +162,11 @@ describe('proxy forwarding (requests and responses)', () => {
     ['/v1/other', '/v1/other'],
     ['/chat/completions', '/chat/completions'],
   ])('maps %s to %s upstream', async (path, expected) => {
+    // gpt-5-mini is served on all three APIs: no path gets a model refusal.
     await request(server())
       .post(path)
       .set('Content-Type', 'application/json')
-      .send('{"model":"gpt-4o","input":"x"}');
+      .send('{"model":"gpt-5-mini","input":"x"}');
     expect(ctx.fake.requests.at(-1)!.url).toBe(expected);
   });
 

@@ -9,11 +9,21 @@ import type { AddressInfo, Socket } from 'node:net';
 import { CopilotRoutes } from './fake-copilot-routes';
 import { FaultRoutes } from './fake-fault-routes';
 import { GitHubRoutes } from './fake-github';
-import { Exchange, FakeTimers, RecordedRequest } from './fake-http';
+import {
+  Exchange,
+  FakeTimers,
+  RecordedRequest,
+  ServedAnswer,
+} from './fake-http';
+import { jsonBody } from './fake-inference';
+import { FakeModel, MODELS } from './fake-models';
+import { FakeScript, ScriptedAnswer } from './fake-script';
 import { FakeSockets } from './fake-sockets';
 
 export { nowMs } from './fake-http';
-export type { RecordedRequest } from './fake-http';
+export type { RecordedRequest, ServedAnswer } from './fake-http';
+export type { FakeModel } from './fake-models';
+export type { ScriptedAnswer } from './fake-script';
 
 export interface FakeOptions {
   /** Copilot tokens the API accepts. */
@@ -33,21 +43,46 @@ export interface FakeOptions {
   deviceInterval?: number;
   /** The access token the device flow hands out. */
   deviceAccessToken?: string;
-  /** Keep no request records (the benchmark: millions of requests). */
+  /** Keep no request records, {@link FakeCopilotApi.served} included (the benchmark: millions of requests). */
   recordRequests?: boolean;
+  /**
+   * The initial {@link FakeCopilotApi.minEditorVersion}, e.g. `'vscode/1.110.0'`;
+   * undefined (the default) accepts any `Editor-Version`.
+   */
+  minEditorVersion?: string;
 }
 
 /**
  * A fake of the Copilot API and of the GitHub endpoints it depends on, on a real
- * loopback socket: the Copilot routes (`fake-copilot-routes.ts`), GitHub's token
- * exchange, account and quota info and device flow (`fake-github.ts`), and `/_test/*`
- * routes that misbehave on purpose (`fake-fault-routes.ts`). Every route answers once
+ * loopback socket: the Copilot routes (`fake-copilot-routes.ts`, one file per
+ * inference API: `fake-chat-route.ts`, `fake-messages-route.ts`,
+ * `fake-responses-route.ts`; the models in `fake-models.ts`, checked by
+ * `fake-model-check.ts`; tool calls and results read by `fake-turns.ts`), GitHub's
+ * token exchange, account and quota info and device flow (`fake-github.ts`),
+ * `/_test/*` routes that misbehave on purpose (`fake-fault-routes.ts`), and answers a
+ * test scripts for one request ({@link FakeCopilotApi.script}). Every route answers once
  * the request body has been read to its end. Emits `request` (a {@link RecordedRequest}, body read) and
  * `aborted` (the client closed before the answer was complete).
  */
 export class FakeCopilotApi extends EventEmitter {
   /** Every request so far, in arrival order (unless `recordRequests` is false). */
   readonly requests: RecordedRequest[] = [];
+  /**
+   * What each inference request (chat completions, messages, responses, embeddings;
+   * scripted answers to any path too) was answered, in order (unless
+   * `recordRequests` is false).
+   */
+  readonly served: ServedAnswer[] = [];
+  /**
+   * The account's models as `GET /models` lists them and the inference routes check
+   * them (a copy of `fake-models.ts`' list, which a test may change).
+   */
+  readonly models: FakeModel[] = structuredClone(MODELS.data);
+  /**
+   * When set, a Copilot API request whose `Editor-Version` is older (by its version
+   * numbers) gets Copilot's 466 "the specified API version is no longer supported".
+   */
+  minEditorVersion: string | undefined;
   readonly copilotTokens: Set<string>;
   readonly githubTokens: Set<string>;
   /** Token exchanges answered with a token. */
@@ -80,6 +115,7 @@ export class FakeCopilotApi extends EventEmitter {
   private readonly github: GitHubRoutes;
   private readonly copilot: CopilotRoutes;
   private readonly faults: FaultRoutes;
+  private readonly scripts: FakeScript;
 
   constructor(readonly options: FakeOptions = {}) {
     super();
@@ -88,6 +124,8 @@ export class FakeCopilotApi extends EventEmitter {
     );
     this.githubTokens = new Set(options.githubTokens ?? []);
     this.issueExpiredTokens = options.issueExpiredTokens ?? false;
+    this.minEditorVersion = options.minEditorVersion;
+    this.scripts = new FakeScript(this.timers);
     this.github = new GitHubRoutes(this);
     this.copilot = new CopilotRoutes(this, this.timers);
     this.faults = new FaultRoutes(this, this.sockets, this.timers);
@@ -117,6 +155,46 @@ export class FakeCopilotApi extends EventEmitter {
     await new Promise<void>(
       (resolve) => this.server?.close(() => resolve()) ?? resolve(),
     );
+  }
+
+  /**
+   * The next `answer.times` (1) Copilot API requests whose path starts with
+   * `pathPrefix` get `answer`, exactly, instead of their route's answer, once they
+   * pass the token and `Editor-Version` checks. Scripts are served first scripted
+   * first, and noted in {@link served} with `scripted: true`.
+   */
+  script(pathPrefix: string, answer: ScriptedAnswer): void {
+    this.scripts.add(pathPrefix, answer);
+  }
+
+  /** Drops every scripted answer not served yet. */
+  clearScripts(): void {
+    this.scripts.clear();
+  }
+
+  /** How many {@link script} entries still wait for a request. */
+  get pendingScripts(): number {
+    return this.scripts.pending;
+  }
+
+  /** The latest recorded request whose path (query aside) starts with `pathPrefix`. */
+  lastRequest(pathPrefix: string): RecordedRequest | undefined {
+    for (let i = this.requests.length - 1; i >= 0; i--) {
+      const record = this.requests[i];
+      if (new URL(record.url, 'http://fake').pathname.startsWith(pathPrefix))
+        return record;
+    }
+    return undefined;
+  }
+
+  /** A recorded request's body as JSON (a `SyntaxError` when it is not JSON). */
+  bodyOf<T = any>(record: RecordedRequest): T {
+    return JSON.parse(record.body.toString('utf8')) as T;
+  }
+
+  /** Records `answer` in {@link served} (the routes call it). */
+  noteServed(answer: ServedAnswer): void {
+    if (this.options.recordRequests !== false) this.served.push(answer);
   }
 
   /** Makes every Copilot token issued so far invalid (the API then answers 401). */
@@ -182,12 +260,27 @@ export class FakeCopilotApi extends EventEmitter {
     });
   }
 
-  /** GitHub's routes need no Copilot token; the Copilot API and `/_test/*` do. */
+  /**
+   * GitHub's routes need no Copilot token; the Copilot API and `/_test/*` do, and
+   * are answered by a {@link script} entry when one matches.
+   */
   private route(ex: Exchange): void {
     if (this.github.handle(ex)) return;
     if (ex.url.pathname === '/models' && ex.req.method === 'GET')
       this.modelsRequests++;
     if (!this.copilot.admit(ex)) return;
+    const scripted = this.scripts.take(ex.url.pathname);
+    if (scripted) {
+      this.noteServed({
+        path: ex.url.pathname,
+        model: jsonBody(ex.record.body)?.model,
+        status: scripted.status ?? 200,
+        stream: scripted.chunks !== undefined,
+        scripted: true,
+        request: ex.record,
+      });
+      return this.scripts.write(ex.res, scripted);
+    }
     if (ex.url.pathname.startsWith('/_test/')) return this.faults.handle(ex);
     this.copilot.handle(ex);
   }

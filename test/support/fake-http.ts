@@ -11,6 +11,20 @@ export interface RecordedRequest {
   aborted: boolean;
 }
 
+/** What the fake answered to one inference request (see {@link RecordedRequest}). */
+export interface ServedAnswer {
+  /** The request's path, without its query. */
+  path: string;
+  /** The model answered as (the default one when the body named none), or the refused `model` value. */
+  model: unknown;
+  status: number;
+  /** The answer was (or, refused, would have been) an event stream. */
+  stream: boolean;
+  /** A `FakeCopilotApi.script` answer, not the route's. */
+  scripted: boolean;
+  request: RecordedRequest;
+}
+
 /** One request as the fake's routes get it: its body is already read to the end. */
 export interface Exchange {
   req: IncomingMessage;
