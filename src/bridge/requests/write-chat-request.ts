@@ -155,7 +155,9 @@ function joinText(parts: ReadonlyArray<{ type: string }>): string {
 function userContent(parts: Array<TextPart | ImagePart>): string | Json[] {
   if (parts.length === 1 && parts[0].type === 'text') return parts[0].text;
   return parts.map((part) =>
-    part.type === 'text' ? part : imageUrlPart(part),
+    part.type === 'text'
+      ? { type: 'text', text: part.text }
+      : imageUrlPart(part),
   );
 }
 
