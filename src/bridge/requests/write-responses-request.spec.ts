@@ -115,7 +115,6 @@ describe('writeResponsesRequest', () => {
       max_output_tokens: 32000,
       temperature: 1,
       top_p: 0.9,
-      user: 'u-1',
       reasoning: { effort: 'high', summary: 'auto' },
       tools: [
         {
@@ -216,7 +215,7 @@ describe('writeResponsesRequest', () => {
         },
       ],
     });
-    expect(notes.ignored).toEqual([]);
+    expect(notes.ignored).toEqual(['user']);
   });
 
   it('refuses stop sequences, naming the model and the API', () => {

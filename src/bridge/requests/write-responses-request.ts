@@ -40,6 +40,10 @@ const MIN_OUTPUT_TOKENS = 16;
  * - Function tools go up with `strict: false` unless the client asked for
  *   strict: Responses would otherwise try strict validation, which most
  *   client schemas (Claude Code's) do not meet. Namespaced names are flattened.
+ * - `user` is left out and noted: Codex never sends it to Copilot's
+ *   `/responses` (so nothing shows it is taken), Copilot knows the user by the
+ *   token, and Claude Code's `metadata.user_id` can exceed OpenAI's length
+ *   limit for it.
  * - Stop sequences have no Responses field and change the answer: refused.
  *   `max_output_tokens` is raised to OpenAI's floor of 16 when lower. A tool
  *   result's `is_error` has no field (its text says it): noted.
@@ -99,7 +103,7 @@ export function writeResponsesRequest(
       },
     };
   }
-  if (request.user !== undefined) body.user = request.user;
+  if (request.user !== undefined) noteIgnored(notes, 'user');
   return body;
 }
 
