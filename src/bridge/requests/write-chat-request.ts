@@ -28,9 +28,9 @@ const JOIN = '\n\n';
  * Writes the body for Copilot's `/chat/completions` (Claude, Gemini, older GPT).
  *
  * - System prompts: the leading run of system/developer messages becomes ONE
- *   `system` message, blocks joined by a blank line: Copilot hands Claude a
- *   single system prompt and public proxies send exactly one; `developer` is not
- *   a role every chat model takes. A system message later in the conversation
+ *   `system` message, blocks joined by a blank line: Anthropic takes a single
+ *   system prompt, the public proxies that drive Claude through this endpoint
+ *   send exactly one, and `developer` is not a role every chat model takes. A system message later in the conversation
  *   (Claude Code's mid-conversation reminders) goes as a `user` message in
  *   place: Copilot's chat backend does not act on a mid-conversation `system`
  *   entry (caozhiyuan/copilot-api#364), so this is the form that reaches the

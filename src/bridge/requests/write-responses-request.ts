@@ -41,9 +41,8 @@ const MIN_OUTPUT_TOKENS = 16;
  *   strict: Responses would otherwise try strict validation, which most
  *   client schemas (Claude Code's) do not meet. Namespaced names are flattened.
  * - `user` is left out and noted: Codex never sends it to Copilot's
- *   `/responses` (so nothing shows it is taken), Copilot knows the user by the
- *   token, and Claude Code's `metadata.user_id` can exceed OpenAI's length
- *   limit for it.
+ *   `/responses`, so nothing shows that endpoint takes it, and Copilot knows
+ *   the user by the token anyway.
  * - Stop sequences have no Responses field and change the answer: refused.
  *   `max_output_tokens` is raised to OpenAI's floor of 16 when lower. A tool
  *   result's `is_error` has no field (its text says it): noted.
