@@ -55,10 +55,6 @@ describe('readMessagesRequest', () => {
           content: [
             {
               type: 'text',
-              text: 'x-anthropic-billing-header: cc_version=2.1.197',
-            },
-            {
-              type: 'text',
               text: "You are Claude Code, Anthropic's official CLI for Claude.",
             },
             {
@@ -137,7 +133,11 @@ describe('readMessagesRequest', () => {
         },
       ],
     });
-    expect(notes.ignored).toEqual(['context_management', 'cache_control']);
+    expect(notes.ignored).toEqual([
+      'context_management',
+      'cache_control',
+      'x-anthropic-billing-header',
+    ]);
   });
 
   it('reads the title call: effort and JSON schema output, no tools', () => {
@@ -152,12 +152,11 @@ describe('readMessagesRequest', () => {
     expect(request.messages[0]).toEqual({
       role: 'system',
       kind: 'system',
-      content: ccTitle.system.map((block) => ({
-        type: 'text',
-        text: block.text,
-      })),
+      content: ccTitle.system
+        .slice(1)
+        .map((block) => ({ type: 'text', text: block.text })),
     });
-    expect(notes.ignored).toEqual([]);
+    expect(notes.ignored).toEqual(['x-anthropic-billing-header']);
   });
 
   it('reads a string system prompt, and skips an empty one', () => {
@@ -167,6 +166,46 @@ describe('readMessagesRequest', () => {
       content: [{ type: 'text', text: 'Be brief.' }],
     });
     expect(read(body({ system: '' })).request.messages[0].role).toBe('user');
+  });
+
+  it.each([
+    [
+      'x-anthropic-billing-header: cc_version=0.2.40; cc_entrypoint=cli\n\nYou are Claude Code.',
+      [
+        {
+          role: 'system',
+          kind: 'system',
+          content: [{ type: 'text', text: 'You are Claude Code.' }],
+        },
+      ],
+    ],
+    [
+      [
+        {
+          type: 'text',
+          text: 'x-anthropic-billing-header: cc_version=2.1.197;',
+        },
+      ],
+      [],
+    ],
+  ])(
+    'takes the billing line out of the system prompt %j',
+    (system, expected) => {
+      const { request, notes } = read(body({ system }));
+      expect(request.messages.filter((m) => m.role === 'system')).toEqual(
+        expected,
+      );
+      expect(notes.ignored).toEqual(['x-anthropic-billing-header']);
+    },
+  );
+
+  it('keeps a system prompt that only mentions the billing header later', () => {
+    const text = 'Never print x-anthropic-billing-header: values.';
+    expect(read(body({ system: text })).request.messages[0]).toEqual({
+      role: 'system',
+      kind: 'system',
+      content: [{ type: 'text', text }],
+    });
   });
 
   it('reads sampling, limits and stop sequences', () => {

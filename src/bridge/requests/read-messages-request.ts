@@ -114,6 +114,9 @@ function setIfDefined<K extends keyof BridgeRequest>(
   if (value !== undefined) request[key] = value;
 }
 
+/** Claude Code's billing line and the blank line after it. */
+const BILLING_HEADER = /^x-anthropic-billing-header:[^\n]*(?:\n\s*)?/;
+
 const EFFORTS: Readonly<Record<string, ReasoningEffort>> = {
   low: 'low',
   medium: 'medium',
@@ -129,13 +132,29 @@ class MessagesReader {
     private readonly notes: BridgeNotes,
   ) {}
 
-  /** The top-level `system`: one system message, its blocks kept in order. */
+  /**
+   * The top-level `system`: one system message, its blocks kept in order.
+   * Claude Code starts it with an `x-anthropic-billing-header: …` line, which
+   * means nothing to another vendor and which Copilot refuses outside its
+   * Anthropic endpoint ("x-anthropic-billing-header is a reserved keyword and
+   * may not be used in the system prompt", ericc-ch/copilot-api#174): that
+   * line is taken out and noted.
+   */
   system(value: unknown): BridgeMessage[] {
     if (!isSet(value)) return [];
-    const content = this.textContent(value, 'system');
+    const content = this.textContent(value, 'system').flatMap((part) => {
+      const text = this.withoutBillingHeader(part.text);
+      return text === '' ? [] : [{ ...part, text }];
+    });
     return content.length > 0
       ? [{ role: 'system', kind: 'system', content }]
       : [];
+  }
+
+  private withoutBillingHeader(text: string): string {
+    if (!BILLING_HEADER.test(text)) return text;
+    noteIgnored(this.notes, 'x-anthropic-billing-header');
+    return text.replace(BILLING_HEADER, '');
   }
 
   message(value: unknown, path: string): BridgeMessage[] {

@@ -61,7 +61,7 @@ describe('bridge request round trips', () => {
         {
           role: 'system',
           content:
-            "x-anthropic-billing-header: cc_version=2.1.197\n\nYou are Claude Code, Anthropic's official CLI for Claude.\n\nYou are an interactive agent that helps users with software engineering tasks.",
+            "You are Claude Code, Anthropic's official CLI for Claude.\n\nYou are an interactive agent that helps users with software engineering tasks.",
         },
         {
           role: 'user',
@@ -125,6 +125,7 @@ describe('bridge request round trips', () => {
     expect(notes.ignored).toEqual([
       'context_management',
       'cache_control',
+      'x-anthropic-billing-header',
       'reasoning-history',
     ]);
   });
@@ -157,7 +158,11 @@ describe('bridge request round trips', () => {
         },
       ],
     });
-    expect(notes.ignored).toEqual(['context_management', 'cache_control']);
+    expect(notes.ignored).toEqual([
+      'context_management',
+      'cache_control',
+      'x-anthropic-billing-header',
+    ]);
   });
 
   it('Messages → Chat: a Claude Code sub-agent call (system message in place, effort only)', () => {
@@ -489,7 +494,7 @@ describe('bridge request round trips', () => {
         {
           type: 'message',
           role: 'system',
-          content: ccToolLoop.system.map((block) => ({
+          content: ccToolLoop.system.slice(1).map((block) => ({
             type: 'input_text',
             text: block.text,
           })),
@@ -557,6 +562,7 @@ describe('bridge request round trips', () => {
     expect(notes.ignored).toEqual([
       'context_management',
       'cache_control',
+      'x-anthropic-billing-header',
       'reasoning-history',
       'user',
     ]);
@@ -586,7 +592,7 @@ describe('bridge request round trips', () => {
         {
           type: 'message',
           role: 'system',
-          content: ccTitle.system.map((block) => ({
+          content: ccTitle.system.slice(1).map((block) => ({
             type: 'input_text',
             text: block.text,
           })),
@@ -603,7 +609,7 @@ describe('bridge request round trips', () => {
         },
       ],
     });
-    expect(notes.ignored).toEqual(['user']);
+    expect(notes.ignored).toEqual(['x-anthropic-billing-header', 'user']);
   });
 
   it('Messages → Responses → back: a reasoning item survives a Claude Code turn', () => {
