@@ -61,6 +61,8 @@ export interface ToolCallPart {
   name: string;
   /** The arguments as a JSON text (what Chat and Responses carry). */
   arguments: string;
+  /** Responses `function_call.namespace` (Codex's grouped tools), when the call had one. */
+  namespace?: string;
 }
 
 export type BridgeMessage =
@@ -81,6 +83,11 @@ export type BridgeMessage =
 
 export interface BridgeTool {
   name: string;
+  /**
+   * The Responses `namespace` tool this function was declared in (Codex groups
+   * tools, e.g. `multi_agent_v1`); Codex routes a call by namespace and name.
+   */
+  namespace?: string;
   description?: string;
   /** JSON schema of the arguments. */
   parameters: Json;
@@ -94,7 +101,7 @@ export type ToolChoice =
   | { type: 'required' }
   | { type: 'tool'; name: string };
 
-export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';
+export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
 
 export interface BridgeRequest {
   /** The model id sent upstream (already resolved). */
