@@ -312,7 +312,7 @@ export function checkChatStream(text: string): ChatStream {
     }
     if (choice.finish_reason !== null) {
       if (!CHAT_REASONS.includes(choice.finish_reason as string))
-        problem(`${at}: finish_reason ${String(choice.finish_reason)}`);
+        problem(`${at}: finish_reason ${JSON.stringify(choice.finish_reason)}`);
       finished = true;
       result.finishReason = choice.finish_reason;
     }
@@ -486,7 +486,7 @@ export function checkResponsesStream(text: string): ResponsesStream {
           problem(`${at}: summary differs from its deltas`);
       }
       if (item.status !== undefined && item.status !== 'completed')
-        problem(`${at}: done item status ${String(item.status)}`);
+        problem(`${at}: done item status ${JSON.stringify(item.status)}`);
       result.items.push(item);
       open = undefined;
       continue;
