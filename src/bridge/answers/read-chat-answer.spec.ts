@@ -593,6 +593,34 @@ describe('ChatStreamReader', () => {
       ]);
     });
 
+    it('reads calls that all come as index 0 (or none) by their ids', () => {
+      expect(
+        read([
+          chunk({
+            tool_calls: [
+              { id: 'call_a', function: { name: 'f', arguments: '{"n":1}' } },
+            ],
+          }),
+          chunk({
+            tool_calls: [
+              {
+                index: 0,
+                id: 'call_b',
+                function: { name: 'g', arguments: '{"n"' },
+              },
+            ],
+          }),
+          chunk({ tool_calls: [{ index: 0, function: { arguments: ':2}' } }] }),
+          { data: '[DONE]' },
+        ]),
+      ).toEqual([
+        { type: 'start', id: 'c1', model: 'm' },
+        ...callBlock('call_a', 'f', '{"n":1}'),
+        ...callBlock('call_b', 'g', '{"n":2}'),
+        { type: 'finish', reason: 'tool-calls' },
+      ]);
+    });
+
     it('names a call that never got an id after the answer', () => {
       expect(
         read([

@@ -127,7 +127,10 @@ export class ChatStreamReader implements StreamReader {
   private done = false;
   private open: OpenBlock | undefined;
   private blockCount = 0;
+  /** Calls by order of appearance (0, 1, …), the bridge's own index. */
   private readonly calls = new Map<number, CallState>();
+  /** Upstream `index` → the call it currently stands for. */
+  private readonly slots = new Map<number, number>();
   private deferred: Deferred[] = [];
   /** A signature that came after its reasoning block had closed. */
   private lateSignature: string | undefined;
@@ -255,14 +258,11 @@ export class ChatStreamReader implements StreamReader {
   }
 
   private callDelta(delta: Json, out: StreamPart[]): void {
-    const index = numberOf(delta.index) ?? 0;
-    let call = this.calls.get(index);
-    if (!call) {
-      call = { args: '', started: false };
-      this.calls.set(index, call);
-    }
+    const id = textOf(delta.id);
+    const index = this.slotOf(numberOf(delta.index) ?? 0, id);
+    const call = this.calls.get(index)!;
     const fn = objectOf(delta.function);
-    call.id ??= textOf(delta.id);
+    call.id ??= id;
     call.name ??= textOf(fn?.name);
     const args = argumentsText(fn?.arguments);
     if (this.open?.kind === 'call' && this.open.index === index) {
@@ -295,6 +295,25 @@ export class ChatStreamReader implements StreamReader {
       this.deferred.shift();
       this.startCall(index, out);
     }
+  }
+
+  /**
+   * The call a delta belongs to: its `index`, unless it brings another id than
+   * the call at that index has (servers that send every call as index 0, or
+   * none), which makes it a new call.
+   */
+  private slotOf(upstreamIndex: number, id: string | undefined): number {
+    const slot = this.slots.get(upstreamIndex);
+    const known = slot === undefined ? undefined : this.calls.get(slot)?.id;
+    if (
+      slot !== undefined &&
+      (id === undefined || known === undefined || known === id)
+    )
+      return slot;
+    const next = this.calls.size;
+    this.slots.set(upstreamIndex, next);
+    this.calls.set(next, { args: '', started: false });
+    return next;
   }
 
   private callId(index: number): string {
