@@ -381,7 +381,7 @@ describe('npm run claude-code', () => {
       `export ANTHROPIC_BASE_URL=${ctx.proxy.url}\n`,
     );
     expect(result.out).toContain(
-      'export ANTHROPIC_AUTH_TOKEN="$PROXY_API_KEY"\n',
+      'export ANTHROPIC_AUTH_TOKEN="${PROXY_API_KEY:?export PROXY_API_KEY=<your proxy key> first}"\n',
     );
     expect(result.out).toContain('export ANTHROPIC_MODEL=claude-sonnet-4.5\n');
     expect(result.out).toContain(
@@ -394,7 +394,8 @@ describe('npm run claude-code', () => {
   it('fails with a hint when the proxy wants a key', async () => {
     const result = await run({ PROXY_URL: ctx.proxy.url });
     expect(result.code).toBe(1);
-    expect(result.err).toContain('401: set PROXY_API_KEY');
+    expect(result.err).toContain('answered 401');
+    expect(result.err).toContain('export PROXY_API_KEY=<your key>');
   });
 });
 

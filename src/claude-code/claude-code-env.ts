@@ -1,50 +1,88 @@
-export interface ModelEntry {
-  id: string;
-  supported_endpoints?: string[];
-  capabilities?: { type?: string };
-}
+import { chatModels, ModelEntry } from '../client-helpers/account-models';
+import { HelperError } from '../client-helpers/helper-error';
+import { newestFirst } from '../client-helpers/model-version';
+import { shellQuote } from './shell-quote';
+
+type Family = 'opus' | 'sonnet' | 'haiku';
+
+/** Where a family the account lacks is served from instead, nearest first. */
+const STAND_INS: Record<Family, Family[]> = {
+  opus: ['opus', 'sonnet', 'haiku'],
+  sonnet: ['sonnet', 'opus', 'haiku'],
+  haiku: ['haiku', 'sonnet', 'opus'],
+};
 
 const isClaude = (m: ModelEntry) =>
-  /claude/i.test(m.id) ||
-  (m.supported_endpoints ?? []).includes('/v1/messages');
-
-/** The model of a family with the highest version-like number in its id. */
-function newest(models: ModelEntry[], family: RegExp): ModelEntry | undefined {
-  const version = (id: string) =>
-    (id.match(/\d+(?:\.\d+)?/g) ?? [])
-      .map(Number)
-      .reduce((a, b) => a * 100 + b, 0);
-  return models
-    .filter((m) => family.test(m.id))
-    .sort((a, b) => version(b.id) - version(a.id))[0];
-}
+  /claude/i.test(m.id) || /anthropic/i.test(m.vendor ?? '');
 
 /**
- * The shell lines Claude Code needs to use this proxy, for the models this
- * Copilot account has: the newest Sonnet (else any Claude model) as the main
- * model, the newest Haiku (else the main one) as the small fast model. The key is
- * referred to by variable, never printed.
+ * The shell lines Claude Code needs to use this proxy, for the models this Copilot
+ * account serves: the newest Opus, Sonnet and Haiku as Claude Code's defaults for
+ * each (a family the account lacks is served by the nearest one, and a comment says
+ * so), the Sonnet as the main model and the Haiku as the small fast one. The key is
+ * referred to by its variable, never printed. Throws when the account has no Claude
+ * model: lines without one would only send Claude Code to models Copilot refuses.
  */
 export function claudeCodeEnv(
   models: ModelEntry[],
   baseUrl: string,
   keyVariable: string | undefined,
 ): string {
-  const claude = models.filter(isClaude);
-  const main =
-    newest(claude, /sonnet/i) ?? newest(claude, /opus/i) ?? claude[0];
-  if (!main) {
-    return `# This Copilot account offers no Claude model (models: ${models.map((m) => m.id).join(', ') || 'none'}).\n`;
+  const { usable, notEnabled } = chatModels(models);
+  const claude = usable
+    .filter(isClaude)
+    .map((m) => m.id)
+    .sort(newestFirst);
+  const disabled = notEnabled.filter(isClaude).map((m) => m.id);
+  if (claude.length === 0) {
+    const listed = usable.map((m) => m.id).join(', ') || 'none';
+    throw new HelperError(
+      `this Copilot account serves no Claude model (models: ${listed})` +
+        (disabled.length
+          ? `; listed but not enabled: ${disabled.join(', ')} (turn them on at https://github.com/settings/copilot)`
+          : ''),
+    );
   }
-  const small = newest(claude, /haiku/i) ?? main;
+  const newestOf = (family: Family) =>
+    claude.find((id) => id.toLowerCase().includes(family));
+  const notes: string[] = [];
+  const pick = (family: Family): string => {
+    for (const standIn of STAND_INS[family]) {
+      const id = newestOf(standIn);
+      if (!id) continue;
+      if (standIn !== family) {
+        notes.push(`# No ${family} model on this account: ${family} is ${id}`);
+      }
+      return id;
+    }
+    notes.push(
+      `# No ${family} model on this account: ${family} is ${claude[0]}`,
+    );
+    return claude[0];
+  };
+  const opus = pick('opus');
+  const sonnet = pick('sonnet');
+  const haiku = pick('haiku');
+  const exportLine = (name: string, value: string) =>
+    `export ${name}=${shellQuote(value)}`;
   return [
-    `export ANTHROPIC_BASE_URL=${baseUrl}`,
+    '# copilot-proxy for Claude Code: eval "$(npm run -s claude-code)", then run claude',
+    exportLine('ANTHROPIC_BASE_URL', baseUrl),
     keyVariable
-      ? `export ANTHROPIC_AUTH_TOKEN="$${keyVariable}"`
+      ? `export ANTHROPIC_AUTH_TOKEN="\${${keyVariable}:?export ${keyVariable}=<your proxy key> first}"`
       : 'export ANTHROPIC_AUTH_TOKEN=copilot-proxy  # any value: keys are off',
-    `export ANTHROPIC_MODEL=${main.id}`,
-    `export ANTHROPIC_SMALL_FAST_MODEL=${small.id}`,
-    `# Claude models on this account: ${claude.map((m) => m.id).join(', ')}`,
+    exportLine('ANTHROPIC_MODEL', sonnet),
+    exportLine('ANTHROPIC_DEFAULT_OPUS_MODEL', opus),
+    exportLine('ANTHROPIC_DEFAULT_SONNET_MODEL', sonnet),
+    exportLine('ANTHROPIC_DEFAULT_HAIKU_MODEL', haiku),
+    exportLine('ANTHROPIC_SMALL_FAST_MODEL', haiku),
+    ...notes,
+    `# Claude models on this account: ${claude.join(', ')}`,
+    ...(disabled.length
+      ? [
+          `# Listed but not enabled (turn them on at https://github.com/settings/copilot): ${disabled.join(', ')}`,
+        ]
+      : []),
     '',
   ].join('\n');
 }
