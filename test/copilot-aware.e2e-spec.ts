@@ -252,16 +252,16 @@ describe('Copilot-aware requests: X-Initiator and vision', () => {
       '/metrics',
     );
     expect(metrics.text).toMatch(
-      /^copilot_proxy_initiator_total\{initiator="agent"\} [1-9]/m,
+      /^copilot_proxy_initiator_total\{initiator="agent",reason="[a-z-]+"\} [1-9]/m,
     );
     expect(metrics.text).toMatch(
-      /^copilot_proxy_initiator_total\{initiator="user"\} [1-9]/m,
+      /^copilot_proxy_initiator_total\{initiator="user",reason="[a-z-]+"\} [1-9]/m,
     );
     expect(metrics.text).toMatch(
-      /^copilot_proxy_initiator_total\{initiator="client"\} [1-9]/m,
+      /^copilot_proxy_initiator_total\{initiator="client",reason="[a-z-]+"\} [1-9]/m,
     );
     expect(metrics.text).toMatch(
-      /^copilot_proxy_initiator_total\{initiator="none"\} [1-9]/m,
+      /^copilot_proxy_initiator_total\{initiator="none",reason="[a-z-]+"\} [1-9]/m,
     );
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import { createServer, Server } from 'node:net';
 import request from 'supertest';
@@ -244,7 +245,8 @@ describe('first hour: the process', () => {
     const chat = requests.find((l) => l.req.path === '/v1/chat/completions')!;
     expect(chat).toMatchObject({
       level: 30,
-      key: 'key-1',
+      // PROXY_API_KEYS keys are named by their digest's first 8 hex digits.
+      key: `key-${createHash('sha256').update('log-key').digest('hex').slice(0, 8)}`,
       model: 'gpt-4o',
       initiator: 'user',
       stream: true,

@@ -140,8 +140,9 @@ describe('proxy forwarding (requests and responses)', () => {
   });
 
   it('sends the path and the raw query byte for byte, any method', async () => {
+    // Dot segments and the like are refused (quotas-hold spec); the query is free.
     const target =
-      '/_test/echo/a%2Fb/./c/../d;p=1?x=1&y=%20z&y=2&empty=&plus=a+b&enc=%E2%9C%93&odd=%zz&q=/?%23';
+      '/_test/echo/a%20b/%E2%9C%93/d;p=1?x=1&y=%20z&y=2&empty=&plus=a+b&enc=%E2%9C%93&odd=%zz&q=/./../?%23&s=a//b';
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
       const seen = await rawEcho(target, {
         method,

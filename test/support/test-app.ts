@@ -10,9 +10,7 @@ import { AppModule } from '../../src/app.module';
 import { parseSettings, Settings } from '../../src/config/settings';
 import { ModelCatalog } from '../../src/models/model-catalog.service';
 import { FakeCopilotApi, FakeOptions } from './fake-copilot-api';
-import { ThrottlerStorage } from '@nestjs/throttler';
-import { CacheStore } from '../../src/cache/cache-store';
-import { UsageStore } from '../../src/usage/usage-store';
+import { REDIS, RedisConnection } from '../../src/redis/redis-connection';
 import { waitFor } from './http-client';
 import { RedisServer } from './redis-server';
 
@@ -172,16 +170,7 @@ export function useRedisPair(env: Record<string, string> = {}): RedisPair {
   return pair;
 }
 
-/** Every Redis-backed store of the app is connected. */
-function redisConnected(app: TestApp): boolean {
-  const stores: Array<{ connected?: boolean }> = [
-    app.app.get(UsageStore),
-    app.app.get(CacheStore),
-  ];
-  try {
-    stores.push(app.app.get(ThrottlerStorage, { strict: false }));
-  } catch {
-    // Rate limits are off in this app.
-  }
-  return stores.every((store) => store.connected !== false);
+/** The app's shared Redis connection is up. */
+export function redisConnected(app: TestApp): boolean {
+  return app.app.get<RedisConnection | null>(REDIS)?.available === true;
 }
