@@ -7,15 +7,13 @@ import { ClientKeyRegistry } from '../auth/client-key.registry';
 import type { CacheConfig } from '../config/cache.config';
 import type { Settings } from '../config/settings';
 import { CopilotClient, UpstreamRequest } from '../copilot/copilot-client';
-import type { UpstreamResponse } from '../copilot/upstream-transport';
 import { BodyBuffers } from '../inspection/body-buffers';
 import { MetricsService } from '../metrics/metrics.service';
 import { AnswerBudget } from '../http/answer-budget';
-import { isEventStream } from '../http/header-policy';
 import type { BodyTap } from '../http/body-tap';
 import type { RequestContext } from '../request-context/request-context';
 import { cacheDirectives } from './cache-control';
-import { writeCachedAnswer } from '../http/cached-answer';
+import { CachedAnswer, writeCachedAnswer } from '../http/cached-answer';
 import { CacheStore } from './cache-store';
 
 /** Request headers that change the answer, and so the key (compared exactly). */
@@ -30,6 +28,12 @@ const KEYED_HEADERS = [
   'x-initiator',
   'x-interaction-type',
 ];
+
+/** The status line and headers an answer is kept with. */
+export type CachedHead = Pick<
+  CachedAnswer,
+  'status' | 'statusMessage' | 'rawHeaders'
+>;
 
 /** What the lookup decided: answered from the cache, or the request to send on and where to store its answer. */
 export type CacheLookup =
@@ -116,15 +120,18 @@ export class ResponseCache {
   /**
    * A tap that keeps a complete 200 answer — within the entry limit and the
    * shared budget of answers held whole — and stores it at its end; a stream
-   * that carried an error event is not kept.
+   * that carried an error event is not kept. `head` tells, at the end, what the
+   * client got: the upstream's status and headers, or a translated answer's.
    */
-  storeTap(storeKey: string, upstream: UpstreamResponse): BodyTap | undefined {
-    if (upstream.status !== 200) return undefined;
+  storeTap(
+    storeKey: string,
+    head: () => CachedHead,
+    streaming: boolean,
+  ): BodyTap {
     const chunks: Buffer[] = [];
     let size = 0;
     let dropped = false;
     const storedAt = Date.now();
-    const streaming = isEventStream(upstream.rawHeaders);
     const letGo = () => {
       this.answers.release(size);
       chunks.length = 0;
@@ -148,19 +155,14 @@ export class ResponseCache {
         if (dropped) return;
         const body = Buffer.concat(chunks, size);
         letGo();
-        if (outcome !== 'complete') return;
+        const { status, statusMessage, rawHeaders } = head();
+        if (outcome !== 'complete' || status !== 200) return;
         if (streaming && ERROR_EVENT.test(body.toString('utf8'))) return;
-        const answer = {
-          status: upstream.status,
-          statusMessage: upstream.statusMessage,
-          rawHeaders: upstream.rawHeaders,
-          body,
-          storedAt,
-        };
+        const answer = { status, statusMessage, rawHeaders, body, storedAt };
         this.store
           .set(storeKey, answer, this.config.responseTtlMs)
           .then((stored) => {
-            if (stored !== false)
+            if (stored)
               this.metrics.cache.inc({ cache: 'response', result: 'store' });
           })
           .catch(() => undefined);

@@ -10,6 +10,7 @@ import { readInspectionConfig } from './inspection.config';
 import { readRateLimitConfig } from './rate-limit.config';
 import { readSavedGithubToken } from './saved-token';
 import { readUsageConfig } from './usage.config';
+import { readBridgeConfig } from './bridge.config';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -35,6 +36,7 @@ export interface Settings {
   inspection: ReturnType<typeof readInspectionConfig>;
   cache: ReturnType<typeof readCacheConfig>;
   usage: ReturnType<typeof readUsageConfig>;
+  bridge: ReturnType<typeof readBridgeConfig>;
 }
 
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
@@ -94,6 +96,7 @@ export function parseSettings(
     inspection: readInspectionConfig(env),
     cache: readCacheConfig(env),
     usage: readUsageConfig(env),
+    bridge: readBridgeConfig(env),
   };
   const { app, copilot, auth } = settings;
 

@@ -27,6 +27,12 @@ export const PROXY_ERRORS = {
     message:
       'The path starts with /v1/v1: the base URL carries /v1 twice; for OpenAI clients it ends in a single /v1 (http://127.0.0.1:8080/v1)',
   },
+  untranslatable: {
+    status: 400,
+    type: 'invalid_request_error',
+    message:
+      'The request cannot be translated to the API this model is served on',
+  },
   bad_request: {
     status: 400,
     type: 'invalid_request_error',

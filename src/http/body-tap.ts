@@ -5,15 +5,3 @@ export interface BodyTap {
   chunk(chunk: Buffer): void;
   end(outcome: PipeOutcome): void;
 }
-
-/** Several taps as one, or undefined when there are none. */
-export function joinTaps(
-  ...taps: Array<BodyTap | undefined>
-): BodyTap | undefined {
-  const present = taps.filter((t): t is BodyTap => t !== undefined);
-  if (present.length <= 1) return present[0];
-  return {
-    chunk: (chunk) => present.forEach((t) => t.chunk(chunk)),
-    end: (outcome) => present.forEach((t) => t.end(outcome)),
-  };
-}

@@ -4,6 +4,24 @@ export type PipeOutcome =
   'complete' | 'client_closed' | 'upstream_reset' | 'idle_timeout';
 
 /**
+ * Rewrites an answer on its way (the bridge): what the client gets for each
+ * upstream chunk (possibly nothing yet), at the upstream's end, and when the
+ * upstream fails mid-body — there an answer in the client API's own terms (an
+ * error event) that ends the connection cleanly, or undefined to cut it.
+ */
+export interface PipeTransform {
+  chunk(chunk: Buffer): string;
+  end(): string;
+  fail(outcome: 'upstream_reset' | 'idle_timeout'): string | undefined;
+}
+
+export interface PipeOptions {
+  transform?: PipeTransform;
+  /** Sees what the client gets (after the transform): the response cache's copy. */
+  clientTap?: (chunk: Buffer) => void;
+}
+
+/**
  * Copies an upstream body to the client chunk by chunk: each chunk is written as it
  * arrives (no buffering, so every SSE event reaches the client at once), a full
  * client socket pauses the upstream, and the idle timer only runs while the proxy
@@ -21,8 +39,9 @@ export class StreamPipe {
     private readonly res: ServerResponse,
     private readonly idleTimeoutMs: number,
     private readonly onDone: (outcome: PipeOutcome, bytes: number) => void,
-    /** Sees each chunk as it passes (usage metering); must not keep the pipe waiting. */
+    /** Sees each upstream chunk as it passes (usage metering); must not keep the pipe waiting. */
     private readonly tap?: (chunk: Buffer) => void,
+    private readonly options: PipeOptions = {},
   ) {}
 
   start(): void {
@@ -40,11 +59,24 @@ export class StreamPipe {
     this.bytes += chunk.length;
     this.timer?.refresh();
     this.tap?.(chunk);
-    if (!this.res.write(chunk)) {
+    const out = this.options.transform
+      ? Buffer.from(this.options.transform.chunk(chunk), 'utf8')
+      : chunk;
+    if (out.length === 0) return;
+    this.options.clientTap?.(out);
+    if (!this.res.write(out)) {
       this.paused = true;
       this.body.pause();
     }
   };
+
+  /** The transform's last words: through the client tap before the pipe's end is told. */
+  private lastWords(text: string | undefined): Buffer | undefined {
+    if (text === undefined) return undefined;
+    const out = Buffer.from(text, 'utf8');
+    if (out.length > 0) this.options.clientTap?.(out);
+    return out;
+  }
 
   private readonly onDrain = (): void => {
     if (!this.paused) return;
@@ -56,8 +88,9 @@ export class StreamPipe {
   private readonly onEnd = (): void => {
     // A body destroyed in the tick of its last chunk still emits 'end'.
     if (this.done) return;
+    const last = this.lastWords(this.options.transform?.end());
     this.finish('complete');
-    this.res.end();
+    this.res.end(last);
   };
 
   private readonly onUpstreamClose = (): void => {
@@ -66,9 +99,22 @@ export class StreamPipe {
 
   private readonly onUpstreamFailure = (): void => {
     if (this.done) return;
-    this.finish('upstream_reset');
-    this.res.destroy();
+    this.cut('upstream_reset');
   };
+
+  /**
+   * A failed upstream body ends the client connection abruptly, so the
+   * truncation cannot pass for a clean end — unless the transform answers it in
+   * the client API's terms (its error event says the answer is cut).
+   */
+  private cut(outcome: 'upstream_reset' | 'idle_timeout'): void {
+    const last = this.res.destroyed
+      ? undefined
+      : this.lastWords(this.options.transform?.fail(outcome));
+    this.finish(outcome);
+    if (last !== undefined) this.res.end(last);
+    else this.res.destroy();
+  }
 
   private readonly onIdle = (): void => {
     if (this.done) return;
@@ -77,9 +123,8 @@ export class StreamPipe {
       this.timer?.refresh();
       return;
     }
-    this.finish('idle_timeout');
+    this.cut('idle_timeout');
     this.body.destroy();
-    this.res.destroy();
   };
 
   private readonly onClientClose = (): void => {

@@ -8,6 +8,11 @@ import type { UpstreamResponse } from '../copilot/upstream-transport';
 import type { RequestContext } from '../request-context/request-context';
 import { BodyBuffers } from './body-buffers';
 import { countTokens } from './token-counter';
+import { resolveModel } from '../bridge/model-resolver';
+import { withModel } from '../bridge/model-in-body';
+import { CopilotClient } from '../copilot/copilot-client';
+import { setHeader } from '../http/header-policy';
+import { ModelCatalog } from '../models/model-catalog.service';
 
 const COUNT_TOKENS = /^\/v1\/messages\/count_tokens(?:\?|$)/;
 
@@ -15,26 +20,38 @@ const COUNT_TOKENS = /^\/v1\/messages\/count_tokens(?:\?|$)/;
 export const ESTIMATE_HEADER = 'X-Token-Count-Estimate';
 
 /**
- * Claude Code calls `POST /v1/messages/count_tokens`. It is forwarded; when the
- * upstream has no such endpoint (404), the proxy answers it from the request body
- * it kept, with a count from a BPE tokenizer, marked as an estimate.
+ * Claude Code calls `POST /v1/messages/count_tokens`. Its model id is resolved
+ * as the bridge resolves it (only the `model` value changes in the bytes); a
+ * model Copilot does not serve on `/v1/messages` cannot be counted upstream, so
+ * the proxy answers at once; otherwise it is forwarded, and when the upstream has
+ * no such endpoint (404) the proxy answers it from the body it kept. The
+ * proxy's count comes from a BPE tokenizer and is marked as an estimate.
  */
 @Injectable()
 export class TokenCountFallback {
   private readonly maxBytes: number;
 
+  private readonly aliases: ReadonlyMap<string, string>;
+
   constructor(
     config: ConfigService<Settings, true>,
     private readonly buffers: BodyBuffers,
+    private readonly catalog: ModelCatalog,
+    private readonly client: CopilotClient,
   ) {
     this.maxBytes = config.get('inspection', { infer: true }).maxBytes;
+    this.aliases = config.get('bridge', { infer: true }).aliases;
   }
 
-  /** Keeps a count_tokens body in hand, so a 404 can be answered from it. */
+  /**
+   * Keeps a count_tokens body in hand, so a 404 can be answered from it; the
+   * request to send, or undefined when the proxy answered it already.
+   */
   async prepare(
     context: RequestContext,
     request: UpstreamRequest,
-  ): Promise<UpstreamRequest> {
+    res: ServerResponse,
+  ): Promise<UpstreamRequest | undefined> {
     if (
       request.method !== 'POST' ||
       !COUNT_TOKENS.test(request.path) ||
@@ -42,7 +59,35 @@ export class TokenCountFallback {
     )
       return request;
     const read = await this.buffers.read(context, request.body, this.maxBytes);
-    return { ...request, body: 'bytes' in read ? read.bytes : read.stream };
+    if (!('bytes' in read)) return { ...request, body: read.stream };
+    const kept = { ...request, body: read.bytes };
+    let body: unknown;
+    try {
+      body = JSON.parse(read.bytes.toString('utf8'));
+    } catch {
+      return kept;
+    }
+    const requested = (body as { model?: unknown } | null)?.model;
+    const entry = this.catalog.entry(await this.client.account());
+    if (typeof requested !== 'string' || !entry) return kept;
+    const id = resolveModel(
+      requested,
+      (m) => entry.models.has(m),
+      this.aliases,
+    );
+    if (id === undefined) return kept;
+    context.model = id;
+    const endpoints = entry.models.get(id)!.endpoints ?? [];
+    if (!endpoints.includes('/v1/messages')) {
+      this.write(context, res, countTokens(body), 'counted_locally_for_model');
+      return undefined;
+    }
+    if (id === requested) return kept;
+    const renamed = withModel(read.bytes, id);
+    if (!renamed) return kept;
+    const headers = { ...request.headers };
+    setHeader(headers, 'Content-Length', String(renamed.length));
+    return { ...request, headers, body: renamed };
   }
 
   /** Answers a count_tokens request the upstream does not serve; true when it did. */
@@ -65,15 +110,24 @@ export class TokenCountFallback {
       return false; // not JSON: the upstream's 404 goes to the client
     }
     upstream.body.destroy();
-    const body = JSON.stringify({ input_tokens: inputTokens });
     context.upstreamStatus = upstream.status;
-    context.outcome = 'counted_locally';
+    this.write(context, res, inputTokens, 'counted_locally');
+    return true;
+  }
+
+  private write(
+    context: RequestContext,
+    res: ServerResponse,
+    inputTokens: number,
+    outcome: string,
+  ): void {
+    const body = JSON.stringify({ input_tokens: inputTokens });
+    context.outcome = outcome;
     res.writeHead(200, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       [ESTIMATE_HEADER]: 'o200k_base',
     });
     res.end(body);
-    return true;
   }
 }

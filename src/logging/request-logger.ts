@@ -57,7 +57,11 @@ export class RequestLogger {
         ...defined({
           key: context.keyName,
           model: context.model,
+          modelRequested: context.modelRequested,
+          bridge: context.bridge,
+          bridgeIgnored: context.bridgeIgnored?.join(', '),
           initiator: context.initiator,
+          initiatorReason: context.initiatorReason,
           stream: context.stream,
           upstreamMs: ms(context.upstreamMs),
           firstByteMs: ms(context.firstByteMs),

@@ -99,6 +99,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly bridged = new Counter({
+    name: 'copilot_proxy_bridge_requests_total',
+    help: 'Model calls translated to another API, by direction (messages->chat, messages->responses, chat->responses, responses->chat)',
+    labelNames: ['direction'] as const,
+    registers: [this.registry],
+  });
+
   readonly cooldowns = new Counter({
     name: 'copilot_proxy_copilot_cooldowns_total',
     help: 'Cooldowns started by a Copilot 429 that named a limit (x-ratelimit-exceeded), by limit',

@@ -31,6 +31,8 @@ export interface ModelInfo {
    * `/v1/messages`); absent means chat only.
    */
   endpoints: readonly string[] | undefined;
+  /** `capabilities.limits.max_output_tokens`, when listed. */
+  maxOutputTokens?: number;
 }
 
 /** One account's `/models` answer, as fetched, and what the proxy needs of it. */
@@ -75,7 +77,19 @@ export function parseModels(body: Buffer): Map<string, ModelInfo> | undefined {
           (e): e is string => typeof e === 'string',
         )
       : undefined;
-    models.set(model.id, { id: model.id, multiplier, endpoints });
+    const limits =
+      isObject(model.capabilities) && isObject(model.capabilities.limits)
+        ? model.capabilities.limits
+        : {};
+    const maxOutput = limits.max_output_tokens;
+    models.set(model.id, {
+      id: model.id,
+      multiplier,
+      endpoints,
+      ...(typeof maxOutput === 'number' &&
+        Number.isSafeInteger(maxOutput) &&
+        maxOutput > 0 && { maxOutputTokens: maxOutput }),
+    });
   }
   return models;
 }

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module';
 import { InspectionModule } from '../inspection/inspection.module';
+import { BridgeModule } from '../bridge/bridge.module';
 import { ProxyDispatcher } from './proxy-dispatcher';
 import { ProxyController } from './proxy.controller';
 import { ProxyService } from './proxy.service';
 import { ResponseRelay } from './response-relay';
 
 @Module({
-  imports: [InspectionModule, CacheModule],
+  imports: [InspectionModule, CacheModule, BridgeModule],
   controllers: [ProxyController],
   providers: [ProxyService, ResponseRelay, ProxyDispatcher],
 })

@@ -6,7 +6,7 @@ import { ModelsCache } from '../cache/models-cache';
 import { ResponseCache } from '../cache/response-cache';
 import { ProxyError } from '../errors/proxy-error';
 import { AnswerBudget } from '../http/answer-budget';
-import { BodyTap, joinTaps } from '../http/body-tap';
+import type { BodyTap } from '../http/body-tap';
 import { isEventStream } from '../http/header-policy';
 import { RequestInspector } from '../inspection/request-inspector';
 import { TokenCountFallback } from '../inspection/token-count.fallback';
@@ -20,6 +20,8 @@ import { CopilotCooldown } from '../usage/copilot-cooldown';
 import { UsageTap } from '../usage/usage-tap';
 import { UsageService } from '../usage/usage.service';
 import { ResponseRelay } from './response-relay';
+import { BridgeStage } from '../bridge/bridge.stage';
+import type { CachedHead } from '../cache/response-cache';
 import { buildUpstreamRequest } from './upstream-request';
 
 /**
@@ -28,7 +30,9 @@ import { buildUpstreamRequest } from './upstream-request';
  *    refuse a model call while Copilot limits the account (its 429 cooldown);
  * 2. a request that is no model call is held to its key's quota;
  * 3. `/models` from the account's cache;
- * 4. inspect a model request's body (initiator and vision headers);
+ * 4. inspect a model request's body (initiator and vision headers), then the
+ *    bridge: resolve its model id, and translate it when the model is served
+ *    on another API than the client's;
  * 5. admit a model call against its key's quota, its cost reserved;
  * 6. the response cache: a hit answers here and gives the reservation back;
  * 7. call upstream (token, transport, one 401 retry);
@@ -50,6 +54,7 @@ export class ProxyService {
     private readonly metrics: MetricsService,
     private readonly answers: AnswerBudget,
     private readonly cooldown: CopilotCooldown,
+    private readonly bridge: BridgeStage,
   ) {}
 
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -59,7 +64,9 @@ export class ProxyService {
     if (context.endpoint === undefined) await this.usage.precheck(context, res);
     if (await this.modelsCache.serve(context, req, res)) return;
     const inspected = await this.inspector.inspect(context, built, req);
+    const plan = await this.bridge.plan(context, inspected);
     if (context.endpoint !== undefined) await this.usage.admit(context, res);
+    // Keyed by the client's request, whatever goes upstream for it.
     const lookup = await this.responseCache.lookup(
       context,
       req,
@@ -70,18 +77,26 @@ export class ProxyService {
       this.usage.recordCacheHit(context);
       return;
     }
-    const request = await this.tokenCount.prepare(context, lookup.request);
+    const sent =
+      plan.request === inspected.request ? lookup.request : plan.request;
+    const request = await this.tokenCount.prepare(context, sent, res);
+    if (!request) return;
     const upstream = await this.callUpstream(context, request);
     if (this.tokenCount.answer(context, request, upstream, res)) return;
     const store =
-      lookup.storeKey !== undefined
-        ? this.responseCache.storeTap(lookup.storeKey, upstream)
-        : undefined;
+      lookup.storeKey === undefined
+        ? undefined
+        : this.responseCache.storeTap(
+            lookup.storeKey,
+            plan.translation ? () => translatedHead(res) : () => upstream,
+            isEventStream(upstream.rawHeaders),
+          );
     this.relay.relay(
       context,
       upstream,
       res,
-      joinTaps(this.meter(context, upstream), store),
+      { upstream: this.meter(context, upstream), client: store },
+      plan.translation,
     );
   }
 
@@ -144,4 +159,22 @@ export class ProxyService {
   private chargeUnanswered(context: RequestContext): void {
     if (context.endpoint !== undefined) this.usage.recordUnanswered(context);
   }
+}
+
+/** Headers the proxy sets for one request: never kept with a cached answer. */
+const OWN_HEADERS = /^(x-request-id|x-cache|age|x-quota-|x-ratelimit-)/i;
+
+/** What the client got of a translated answer, as it is kept in the cache. */
+function translatedHead(res: ServerResponse): CachedHead {
+  const rawHeaders: string[] = [];
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value === undefined || OWN_HEADERS.test(name)) continue;
+    for (const one of Array.isArray(value) ? value : [value])
+      rawHeaders.push(name, String(one));
+  }
+  return {
+    status: res.statusCode,
+    statusMessage: res.statusMessage,
+    rawHeaders,
+  };
 }

@@ -14,6 +14,7 @@ import {
 } from '../http/header-policy';
 import { PipeOutcome, StreamPipe } from '../http/stream-pipe';
 import type { BodyTap } from '../http/body-tap';
+import type { AnswerTranslation } from '../bridge/answer-translation';
 
 const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
   idle_timeout: (idleMs) =>
@@ -40,26 +41,44 @@ export class ResponseRelay {
     }).upstreamIdleTimeoutMs;
   }
 
+  /**
+   * Relays an answer: `upstream` sees the upstream's bytes (usage metering),
+   * `client` what the client gets (the response cache's copy) — the same bytes
+   * but for a translated answer, which `translation` rewrites on the way.
+   */
   relay(
     context: RequestContext,
     upstream: UpstreamResponse,
     res: ServerResponse,
-    tap?: BodyTap,
+    taps: { upstream?: BodyTap; client?: BodyTap } = {},
+    translation?: AnswerTranslation,
   ): void {
-    const headers = clientResponseHeaders(upstream.rawHeaders);
-    this.ownHeadersOnly(context, headers);
+    const translated = translation?.prepare(upstream, res);
     const streaming = isEventStream(upstream.rawHeaders);
-    if (streaming) headers['X-Accel-Buffering'] = 'no';
-    this.writeHead(upstream, res, headers);
+    if (!translated) {
+      const headers = clientResponseHeaders(upstream.rawHeaders);
+      this.ownHeadersOnly(context, headers);
+      if (streaming) headers['X-Accel-Buffering'] = 'no';
+      this.writeHead(upstream, res, headers);
+    } else if (translated.head) {
+      const { status, headers } = translated.head;
+      this.ownHeadersOnly(context, headers);
+      headers['X-Accel-Buffering'] = 'no';
+      res.writeHead(status, headers);
+    } else {
+      // Written with the whole translated body at its end.
+      this.ownHeadersOnly(context, translated.headers);
+    }
     if (streaming) {
       // An event stream's headers go out now, not with its first event.
-      res.flushHeaders();
+      if (res.headersSent) res.flushHeaders();
       this.metrics.activeStreams.inc();
     }
     context.upstreamStatus = upstream.status;
     context.stream = streaming;
     const idleMs = this.idleTimeoutMs;
     const observe = observer(context, upstream.status);
+    const { upstream: meter, client } = taps;
     new StreamPipe(
       upstream.body,
       res,
@@ -73,11 +92,17 @@ export class ResponseRelay {
         if (CUT_DETAIL[outcome]) {
           this.metrics.upstreamFailures.inc({ kind: outcome });
         }
-        tap?.end(outcome);
+        meter?.end(outcome);
+        if (client !== meter) client?.end(outcome);
       },
       (chunk) => {
         observe(chunk);
-        tap?.chunk(chunk);
+        meter?.chunk(chunk);
+        if (!translated && client !== meter) client?.chunk(chunk);
+      },
+      translated && {
+        transform: translated.transform,
+        clientTap: client && ((chunk) => client.chunk(chunk)),
       },
     ).start();
   }

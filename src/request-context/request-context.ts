@@ -53,6 +53,10 @@ export class RequestContext {
   initiatorReason: string | undefined;
   /** The bridge's direction (`messages->chat`), when the request was translated. */
   bridge: string | undefined;
+  /** Fields the translation left out (the `X-Bridge-Ignored` answer header). */
+  bridgeIgnored: string[] | undefined;
+  /** The model id the client asked for, when it was resolved to another. */
+  modelRequested: string | undefined;
   private reservation: Reservation | undefined;
   private abortController: AbortController | undefined;
   private endHooks: Array<() => void> | undefined;

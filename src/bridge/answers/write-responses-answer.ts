@@ -43,14 +43,18 @@ function callItem(
   id: string,
   status: string,
   call: { id: string; name: string; arguments: string },
+  context: WriterContext,
 ): Json {
+  // A flat `namespace__name` the bridge sent up goes back as Codex declared it.
+  const named = context.toolName?.(call.name) ?? { name: call.name };
   return {
     id,
     type: 'function_call',
     status,
     arguments: call.arguments,
     call_id: call.id,
-    name: call.name,
+    name: named.name,
+    ...(named.namespace !== undefined && { namespace: named.namespace }),
   };
 }
 
@@ -119,10 +123,12 @@ export function writeResponsesAnswer(
       output.push(reasoningItem(ids.next('rs_'), part.text, encryptedOf(part)));
     } else {
       output.push(
-        callItem(ids.next('fc_'), 'completed', {
-          ...part,
-          arguments: argumentsJson(part.arguments),
-        }),
+        callItem(
+          ids.next('fc_'),
+          'completed',
+          { ...part, arguments: argumentsJson(part.arguments) },
+          context,
+        ),
       );
     }
   }
@@ -270,11 +276,12 @@ export class ResponsesStreamWriter implements StreamWriter {
       this.open = { kind, blockId, itemId, index, name, args: '' };
       out += this.event('response.output_item.added', {
         output_index: index,
-        item: callItem(itemId, 'in_progress', {
-          id: blockId,
-          name,
-          arguments: '',
-        }),
+        item: callItem(
+          itemId,
+          'in_progress',
+          { id: blockId, name, arguments: '' },
+          this.context,
+        ),
       });
     }
     return out;
@@ -382,11 +389,12 @@ export class ResponsesStreamWriter implements StreamWriter {
         ...where,
         arguments: open.args,
       });
-      item = callItem(open.itemId, 'completed', {
-        id: open.blockId,
-        name: open.name,
-        arguments: open.args,
-      });
+      item = callItem(
+        open.itemId,
+        'completed',
+        { id: open.blockId, name: open.name, arguments: open.args },
+        this.context,
+      );
     }
     this.output.push(item);
     return (
