@@ -3,6 +3,7 @@ import {
   countWithinBudget,
   CountLimits,
   pieceCost,
+  SCAN_WINDOW,
 } from './budgeted-count';
 import { BpeEncoder, o200kEncoder } from './o200k-encoder';
 
@@ -74,14 +75,14 @@ describe('countWithinBudget', () => {
       expect(count).toBe(o200k.count('Hello') + o200k.count(' world'));
     });
 
-    it('cuts a long piece every maxPiece code units, joining the text around it to its first and last part', () => {
+    it('cuts a long piece every maxPiece code units, joining the text before it to its first part', () => {
       const { encoder, seen } = spy();
       countWithinBudget([`Hi ${'a'.repeat(14)} there`], encoder, {
         maxPiece: 6,
         budget: Infinity,
       });
       // The pieces: "Hi", " aaaaaaaaaaaaaa" (15 units), " there".
-      expect(seen).toEqual(['Hi aaaaa', 'aaaaaa', 'aaa there']);
+      expect(seen).toEqual(['Hi aaaaa', 'aaaaaa', 'aaa', ' there']);
     });
 
     it('never cuts a surrogate pair in two', () => {
@@ -117,6 +118,48 @@ describe('countWithinBudget', () => {
       expect(text.startsWith(seen.join(''))).toBe(true);
       expect(count).toBeGreaterThan(0);
     });
+
+    it.each([0, 1, 2, 3, 5, 8, 13])(
+      'finds the pieces of a text longer than its scan window as one pass would (offset %p)',
+      (offset) => {
+        // Contractions, digit groups, runs of spaces and line breaks, CJK and
+        // emoji, so that some piece straddles where a scan window ends.
+        const mix =
+          "We're sure they'll ship it's fine;  12345 items\n\n  \tindent  42\r\n" +
+          '代理服务器会先检查请求头，😀👍🏽 ' +
+          '-'.repeat(40) +
+          '\n';
+        const text = 'x'.repeat(offset) + mix.repeat(400);
+        expect(text.length).toBeGreaterThan(40_000);
+        expect(countWithinBudget([text], o200k, unlimited)).toBe(
+          o200k.count(text),
+        );
+      },
+    );
+
+    it.each([10, 50, 5_000])(
+      'keeps to the bound where a run goes on past a scan window (%p units before its end)',
+      (before) => {
+        const { encoder, seen } = spy();
+        const words = 'x '.repeat((SCAN_WINDOW - before) / 2);
+        const text = `${words}${'a'.repeat(40_000)} ${PROSE}`;
+        countWithinBudget([text], encoder, { maxPiece: 100, budget: Infinity });
+        expect(longestPiece(seen)).toBeLessThanOrEqual(100);
+        expect(seen.join('')).toBe(text);
+      },
+    );
+
+    it.each([
+      ['letters with combining marks', 'a\u0301'.repeat(3_000_000)],
+      ['CJK', '中'.repeat(6_000_000)],
+    ])(
+      'counts a run of millions of code units without overflowing the regular expression stack: %s',
+      (_name, run) => {
+        const { encoder, seen } = spy();
+        expect(countWithinBudget([run], encoder)).toBeGreaterThan(0);
+        expect(longestPiece(seen)).toBeLessThanOrEqual(COUNT_LIMITS.maxPiece);
+      },
+    );
 
     it('counts a run of letters as o200k_base does', () => {
       // Runs of a's are tokens of 8, so cutting every 256 changes nothing.

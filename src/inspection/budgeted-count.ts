@@ -35,8 +35,9 @@ export const pieceCost = (bytes: number): number => PER_PIECE + bytes * bytes;
  * - Pieces: the text is cut where the encoder's own pre-tokenizer cuts it; a
  *   piece longer than `maxPiece` code units (an unbroken run of letters, CJK
  *   characters, symbols, emoji or spaces) is cut every `maxPiece` units, never
- *   inside a surrogate pair, and each part counted on its own. Consecutive
- *   ordinary pieces go to the encoder together, so their count is exact.
+ *   inside a surrogate pair, and each part counted on its own (the text before
+ *   it with its first part). Consecutive ordinary pieces go to the encoder
+ *   together, so their count is exact.
  * - Budget: each piece costs {@link pieceCost} of its UTF-8 length. Once
  *   `budget` is spent, counting stops at the next piece or part; the bytes not
  *   counted (the rest of that text and every later one) are estimated at the
@@ -68,28 +69,67 @@ export function countWithinBudget(
     };
     /** Where counting stopped for the budget, or -1. */
     let stop = -1;
-    pieces.lastIndex = 0;
-    scan: for (let m = pieces.exec(text); m; m = pieces.exec(text)) {
-      const end = m.index + m[0].length;
-      for (let at = m.index; at < end;) {
+    forEachPiece(text, pieces, (start, end) => {
+      const long = end - start > limits.maxPiece;
+      for (let at = start; at < end;) {
         if (spent >= limits.budget) {
           stop = at;
-          break scan;
+          return false;
         }
         let to = Math.min(end, at + limits.maxPiece);
         if (to < end && to - 1 > at && isHighSurrogate(text, to - 1)) to--;
         const bytes = utf8Length(text, at, to);
         spent += pieceCost(bytes);
         countedBytes += bytes;
-        if (to < end) countUpTo(to);
+        if (long) countUpTo(to);
         at = to;
       }
-    }
+      return true;
+    });
     countUpTo(stop < 0 ? text.length : stop);
     if (stop >= 0) restBytes += Buffer.byteLength(text.slice(stop));
   }
   if (restBytes === 0) return tokens;
   return tokens + Math.round((restBytes * tokens) / countedBytes);
+}
+
+/**
+ * Code units the pre-tokenizer is run over at once: V8's regular expressions
+ * overflow their stack on one match of a few million units (a run of CJK, or
+ * of letters with combining marks).
+ */
+export const SCAN_WINDOW = 16_384;
+/** A piece ending this close to a window's end may go on past it (a run; a suffix such as 're). */
+const SCAN_MARGIN = 8;
+
+/**
+ * Calls `visit` with each piece of `text` (its start and end) in order until
+ * it returns false: the pieces `pieces` finds in the whole text, found window
+ * by window; a piece near a window's end is found again from its start in the
+ * next window, and a run longer than a window comes in window-long parts.
+ */
+function forEachPiece(
+  text: string,
+  pieces: RegExp,
+  visit: (start: number, end: number) => boolean,
+): void {
+  for (let pos = 0; pos < text.length;) {
+    let end = Math.min(text.length, pos + SCAN_WINDOW);
+    if (end < text.length && isHighSurrogate(text, end - 1)) end--;
+    const window = text.slice(pos, end);
+    let next = end;
+    pieces.lastIndex = 0;
+    for (let m = pieces.exec(window); m; m = pieces.exec(window)) {
+      const start = pos + m.index;
+      const stop = start + m[0].length;
+      if (end < text.length && stop > end - SCAN_MARGIN && m.index > 0) {
+        next = start;
+        break;
+      }
+      if (!visit(start, stop)) return;
+    }
+    pos = next;
+  }
 }
 
 const isHighSurrogate = (text: string, at: number): boolean => {
