@@ -127,6 +127,21 @@ export function renderTable(results: Results, settings: RunSettings): string {
       fmt(proxy.inspectionCostUsPerAgentRequest),
       '',
     ),
+    own(
+      'count_tokens CPU / wall ms per count, agent 200 KB',
+      `${fmt(proxy.countTokensAgentCpuMs, 1)} / ${fmt(proxy.countTokensAgentWallMs, 1)}`,
+      '',
+    ),
+    own(
+      'count_tokens CPU / wall ms per count, 50 KB of one letter',
+      `${fmt(proxy.countTokensLettersCpuMs, 1)} / ${fmt(proxy.countTokensLettersWallMs, 1)}`,
+      '< 1000',
+    ),
+    own(
+      'count_tokens CPU / wall ms per count, 10,000 CJK chars',
+      `${fmt(proxy.countTokensCjkCpuMs, 1)} / ${fmt(proxy.countTokensCjkWallMs, 1)}`,
+      '< 1000',
+    ),
     own('team: cache-hit req/s (32 conns)', fmt(proxy.teamCacheHitRps), ''),
     own(
       'team: cache-hit p99 latency ms',

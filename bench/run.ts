@@ -270,6 +270,58 @@ async function cpuUsPerRequest(
   return { us, errors };
 }
 
+/**
+ * `POST /v1/messages/count_tokens`, which the fake does not serve, so the proxy
+ * counts the body itself: the agent-shaped ~200 KB conversation (a normal count)
+ * beside adversarial text whose BPE once cost time quadratic in each unbroken run
+ * (50 KB of one letter; 10,000 CJK characters without a space). `amount`
+ * requests of each, one at a time after a warm-up of two: the proxy's CPU ms
+ * (`/proc/<pid>/stat`) and the client's wall ms per count.
+ */
+async function countTokensCost(
+  proxy: Target,
+  amount: number,
+): Promise<Measures> {
+  let seed = 1;
+  const cjk = Array.from({ length: 10_000 }, () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return String.fromCharCode(0x4e00 + (seed % 0x5000));
+  }).join('');
+  const one = (text: string) =>
+    JSON.stringify({
+      model: 'claude-sonnet-4',
+      messages: [{ role: 'user', content: text }],
+    });
+  const bodies = {
+    Agent: agentRequestBody(200_000),
+    Letters: one('a'.repeat(50_000)),
+    Cjk: one(cjk),
+  };
+  const measures: Record<string, number> = {};
+  for (const [name, body] of Object.entries(bodies)) {
+    const count = async () => {
+      const answer = await postOnce(proxy, '/v1/messages/count_tokens', body);
+      if (answer.status !== 200 || !answer.headers['x-token-count-estimate'])
+        throw new Error(
+          `count_tokens (${name}) answered ${answer.status}, not counted locally: ${answer.body.slice(0, 300)}`,
+        );
+    };
+    for (let i = 0; i < 2; i++) await count();
+    const before = cpuTicks(proxy.proc.pid!);
+    const started = performance.now();
+    for (let i = 0; i < amount; i++) await count();
+    const wallMs = (performance.now() - started) / amount;
+    const ticks = cpuTicks(proxy.proc.pid!) - before;
+    const cpuMs = ((ticks / CLOCK_TICKS_PER_SECOND) * 1e3) / amount;
+    measures[`countTokens${name}CpuMs`] = cpuMs;
+    measures[`countTokens${name}WallMs`] = wallMs;
+    log(
+      `count_tokens ${name.toLowerCase()} (${Buffer.byteLength(body)} bytes): ${cpuMs.toFixed(1)} ms CPU, ${wallMs.toFixed(1)} ms wall per count (${ticks} ticks)`,
+    );
+  }
+  return { proxy: measures };
+}
+
 /** Fails the run unless a small chat completion through `target` answers 200. */
 async function expectOk(
   target: Target,
@@ -435,6 +487,7 @@ async function main(): Promise<void> {
     collect(await memoryAfterRequests(proxy));
     collect(await cpuPerRequest(both, settings.cpuRequests));
     collect(await sseLag(both, settings.streams, true));
+    collect(await countTokensCost(proxy, 20));
 
     // Other configurations of the proxy, each a process of its own, started now
     // so that they sit out the scenarios above.

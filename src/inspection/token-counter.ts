@@ -1,23 +1,8 @@
-import { Tiktoken } from 'js-tiktoken/lite';
+import { countWithinBudget, CountLimits } from './budgeted-count';
+import { BpeEncoder, o200kEncoder } from './o200k-encoder';
 
 /** Per-message framing the API adds around content (an estimate). */
 const PER_MESSAGE = 3;
-
-let encoder: Tiktoken | undefined;
-
-/** o200k_base, loaded on first use (a few MB): most proxies never need it. */
-function tokenizer(): Tiktoken {
-  if (!encoder) {
-    type Ranks = ConstructorParameters<typeof Tiktoken>[0];
-    // Loaded lazily, hence require. The CommonJS build exports the ranks
-    // themselves; the ES one as `default`.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ranks = require('js-tiktoken/ranks/o200k_base') as
-      Ranks | { default: Ranks };
-    encoder = new Tiktoken('default' in ranks ? ranks.default : ranks);
-  }
-  return encoder;
-}
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -27,9 +12,15 @@ const isObject = (value: unknown): value is Json =>
  * An estimate of an Anthropic count_tokens body's input tokens: the system
  * prompt, every message's text, tool calls and results, and the tool
  * definitions, through the o200k_base BPE (Claude's own tokenizer is not public;
- * counts land within some percent of it). Images are not counted.
+ * counts land within some percent of it). Images are not counted. The cost is
+ * bounded whatever the body holds: see {@link countWithinBudget} for how long
+ * runs are split and what is estimated past the budget.
  */
-export function countTokens(body: unknown): number {
+export function countTokens(
+  body: unknown,
+  encoder?: BpeEncoder,
+  limits?: CountLimits,
+): number {
   if (!isObject(body)) return 0;
   const texts: string[] = [];
   collect(body.system, texts);
@@ -38,10 +29,10 @@ export function countTokens(body: unknown): number {
     if (isObject(message)) collect(message.content, texts);
   }
   if (Array.isArray(body.tools)) texts.push(JSON.stringify(body.tools));
-  const encode = tokenizer();
-  let total = messages.length * PER_MESSAGE;
-  for (const text of texts) total += encode.encode(text).length;
-  return total;
+  return (
+    messages.length * PER_MESSAGE +
+    countWithinBudget(texts, encoder ?? o200kEncoder(), limits)
+  );
 }
 
 /** Text of a content value: a string, or blocks of text, tool use and tool results. */

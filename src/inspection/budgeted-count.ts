@@ -1,0 +1,150 @@
+import type { BpeEncoder } from './o200k-encoder';
+
+/** How much of a text is counted exactly, and in what pieces. */
+export interface CountLimits {
+  /** The longest piece, in UTF-16 code units, handed to the BPE whole (≥ 2). */
+  maxPiece: number;
+  /** The cost, in the units of {@link pieceCost}, counted exactly (> 0). */
+  budget: number;
+}
+
+/**
+ * The defaults: pieces of up to 256 code units (words, CJK clauses between
+ * punctuation, table padding and rulers are shorter, so ordinary text is
+ * counted exactly; the longest part then takes some 30 ms), and a budget of
+ * about 250 ms of BPE on one core of a 2020s server: some 250 KB of English or
+ * code, 90 KB of CJK prose, 20 to 60 KB of unbroken runs.
+ */
+export const COUNT_LIMITS: CountLimits = { maxPiece: 256, budget: 4_000_000 };
+
+/** What a piece adds besides its merges: its pre-tokenizing, lookups, allocations. */
+const PER_PIECE = 30;
+/** What a call into the encoder costs besides its pieces. */
+const PER_CALL = 100;
+
+/**
+ * The BPE cost of a piece of `bytes` UTF-8 bytes, in units of about 50 ns:
+ * js-tiktoken merges a piece in time quadratic in its length (each merge
+ * rescans every pair), so 10 KB of `a` in one piece took seconds.
+ */
+export const pieceCost = (bytes: number): number => PER_PIECE + bytes * bytes;
+
+/**
+ * The tokens of `texts` in time linear in their length, whatever they hold.
+ *
+ * - Pieces: the text is cut where the encoder's own pre-tokenizer cuts it; a
+ *   piece longer than `maxPiece` code units (an unbroken run of letters, CJK
+ *   characters, symbols, emoji or spaces) is cut every `maxPiece` units, never
+ *   inside a surrogate pair, and each part counted on its own (the text before
+ *   it with its first part). Consecutive ordinary pieces go to the encoder
+ *   together, so their count is exact.
+ * - Budget: each piece costs {@link pieceCost} of its UTF-8 length. Once
+ *   `budget` is spent, counting stops at the next piece or part; the bytes not
+ *   counted (the rest of that text and every later one) are estimated at the
+ *   tokens per byte of what was counted, and the total rounded to an integer:
+ *   `counted + round(restBytes × countedTokens / countedBytes)`.
+ */
+export function countWithinBudget(
+  texts: readonly string[],
+  encoder: BpeEncoder,
+  limits: CountLimits = COUNT_LIMITS,
+): number {
+  const pieces = new RegExp(encoder.pattern, 'gu');
+  let spent = 0;
+  let tokens = 0;
+  let countedBytes = 0;
+  let restBytes = 0;
+  for (const text of texts) {
+    if (spent >= limits.budget) {
+      restBytes += Buffer.byteLength(text);
+      continue;
+    }
+    /** Where the text not yet handed to the encoder begins. */
+    let from = 0;
+    const countUpTo = (to: number): void => {
+      if (to <= from) return;
+      tokens += encoder.count(text.slice(from, to));
+      spent += PER_CALL;
+      from = to;
+    };
+    /** Where counting stopped for the budget, or -1. */
+    let stop = -1;
+    forEachPiece(text, pieces, (start, end) => {
+      const long = end - start > limits.maxPiece;
+      for (let at = start; at < end;) {
+        if (spent >= limits.budget) {
+          stop = at;
+          return false;
+        }
+        let to = Math.min(end, at + limits.maxPiece);
+        if (to < end && to - 1 > at && isHighSurrogate(text, to - 1)) to--;
+        const bytes = utf8Length(text, at, to);
+        spent += pieceCost(bytes);
+        countedBytes += bytes;
+        if (long) countUpTo(to);
+        at = to;
+      }
+      return true;
+    });
+    countUpTo(stop < 0 ? text.length : stop);
+    if (stop >= 0) restBytes += Buffer.byteLength(text.slice(stop));
+  }
+  if (restBytes === 0) return tokens;
+  return tokens + Math.round((restBytes * tokens) / countedBytes);
+}
+
+/**
+ * Code units the pre-tokenizer is run over at once: V8's regular expressions
+ * overflow their stack on one match of a few million units (a run of CJK, or
+ * of letters with combining marks).
+ */
+export const SCAN_WINDOW = 16_384;
+/** A piece ending this close to a window's end may go on past it (a run; a suffix such as 're). */
+const SCAN_MARGIN = 8;
+
+/**
+ * Calls `visit` with each piece of `text` (its start and end) in order until
+ * it returns false: the pieces `pieces` finds in the whole text, found window
+ * by window; a piece near a window's end is found again from its start in the
+ * next window, and a run longer than a window comes in window-long parts.
+ */
+function forEachPiece(
+  text: string,
+  pieces: RegExp,
+  visit: (start: number, end: number) => boolean,
+): void {
+  for (let pos = 0; pos < text.length;) {
+    let end = Math.min(text.length, pos + SCAN_WINDOW);
+    if (end < text.length && isHighSurrogate(text, end - 1)) end--;
+    const window = text.slice(pos, end);
+    let next = end;
+    pieces.lastIndex = 0;
+    for (let m = pieces.exec(window); m; m = pieces.exec(window)) {
+      const start = pos + m.index;
+      const stop = start + m[0].length;
+      if (end < text.length && stop > end - SCAN_MARGIN && m.index > 0) {
+        next = start;
+        break;
+      }
+      if (!visit(start, stop)) return;
+    }
+    pos = next;
+  }
+}
+
+const isHighSurrogate = (text: string, at: number): boolean => {
+  const code = text.charCodeAt(at);
+  return code >= 0xd800 && code <= 0xdbff;
+};
+
+/** The UTF-8 length of `text` from `start` to `end`, a surrogate pair being 4. */
+function utf8Length(text: string, start: number, end: number): number {
+  let bytes = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : isSurrogate(code) ? 2 : 3;
+  }
+  return bytes;
+}
+
+const isSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdfff;
