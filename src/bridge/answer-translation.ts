@@ -10,7 +10,7 @@ import type { PipeTransform } from '../http/stream-pipe';
 import { clientErrorBody } from './answers/client-error';
 import type { WriterContext } from './answers/writer-context';
 import type { Direction } from './direction';
-import type { BridgeAnswer, Json, StreamPart } from './ir';
+import type { Json, StreamPart } from './ir';
 
 /** An upstream body translated whole (a JSON answer, an error) is held up to this. */
 export const MAX_TRANSLATED_BYTES = 8 * 1024 * 1024;

@@ -71,7 +71,6 @@ export class ProxyDispatcher implements OnApplicationBootstrap {
     const context = new ExecutionContextHost(
       [req, res, () => undefined],
       ProxyController,
-      // eslint-disable-next-line @typescript-eslint/unbound-method
       ProxyController.prototype.forward,
     );
     context.setType('http');
