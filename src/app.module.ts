@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { CopilotModule } from './copilot/copilot.module';
 import { ProxyExceptionFilter } from './errors/proxy-exception.filter';
 import { HealthModule } from './health/health.module';
+import { StatusModule } from './status/status.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -51,6 +52,7 @@ export class AppModule {
         ModelsModule,
         UsageModule,
         HealthModule,
+        StatusModule,
         // Last: its wildcard route must not shadow the service's own endpoints.
         ProxyModule,
       ],

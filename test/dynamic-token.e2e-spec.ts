@@ -44,9 +44,9 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
       )!;
       expect(exchange.method).toBe('GET');
       expect(exchange.headers.authorization).toBe(`token ${GITHUB_TOKEN}`);
-      expect(exchange.headers['editor-version']).toBe('vscode/1.104.3');
+      expect(exchange.headers['editor-version']).toBe('vscode/1.124.2');
       expect(exchange.headers['editor-plugin-version']).toBe(
-        'copilot-chat/0.26.7',
+        'copilot-chat/0.52.0',
       );
       expect(exchange.headers['x-github-api-version']).toBe('2025-04-01');
       const forwarded = copilot.requests.at(-1)!;

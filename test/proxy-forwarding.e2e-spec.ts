@@ -100,10 +100,11 @@ describe('proxy forwarding (requests and responses)', () => {
 
   it('adds the Copilot integration headers only when the client did not send them', async () => {
     const added = headerMap((await echo()).rawHeaders);
-    expect(added.get('editor-version')).toEqual(['vscode/1.104.3']);
-    expect(added.get('editor-plugin-version')).toEqual(['copilot-chat/0.26.7']);
+    expect(added.get('editor-version')).toEqual(['vscode/1.124.2']);
+    expect(added.get('editor-plugin-version')).toEqual(['copilot-chat/0.52.0']);
     expect(added.get('copilot-integration-id')).toEqual(['vscode-chat']);
-    expect(added.get('user-agent')).toEqual(['GitHubCopilotChat/0.26.7']);
+    expect(added.get('user-agent')).toEqual(['GitHubCopilotChat/0.52.0']);
+    expect(added.get('x-github-api-version')).toEqual(['2026-06-01']);
     // axios adds neither Accept nor Accept-Encoding of its own.
     expect(added.has('accept')).toBe(false);
     expect(added.has('accept-encoding')).toBe(false);
@@ -117,7 +118,8 @@ describe('proxy forwarding (requests and responses)', () => {
       ).rawHeaders,
     );
     expect(kept.get('editor-version')).toEqual(['Neovim/0.10.0']);
-    expect(kept.get('user-agent')).toEqual(['my-agent/1.0']);
+    // The client's User-Agent stays home (SPEC §12): upstream sees the editor's.
+    expect(kept.get('user-agent')).toEqual(['GitHubCopilotChat/0.52.0']);
   });
 
   it('adds no Content-Type, Accept or Accept-Encoding the client did not send', async () => {

@@ -1,4 +1,22 @@
+import { DEFAULT_FINGERPRINT } from '../copilot/copilot-headers';
 import { EnvReader } from './env-reader';
+
+/** A config value that must match a shape, or a problem naming the variable. */
+function shaped(
+  env: EnvReader,
+  name: string,
+  pattern: RegExp,
+  example: string,
+  fallback: string,
+): string {
+  const value = env.string(name);
+  if (value === undefined) return fallback;
+  if (!pattern.test(value)) {
+    env.problems.push(`${name} must look like ${example} (got "${value}")`);
+    return fallback;
+  }
+  return value;
+}
 
 export const DEFAULT_COPILOT_API_BASE_URL =
   'https://api.individual.githubcopilot.com';
@@ -38,6 +56,32 @@ export function readCopilotConfig(env: EnvReader, savedGithubToken?: string) {
     upstreamIdleTimeoutMs: env.integer('UPSTREAM_IDLE_TIMEOUT_MS', 300_000, 1),
     /** Request-body bytes all requests together may keep for a retry. */
     replayMaxBytes: env.integer('REPLAY_MAX_BYTES', 64 * 1024 * 1024),
+    /** The editor fingerprint sent to Copilot (it answers 466 to ones it finds too old). */
+    fingerprint: {
+      editorVersion: shaped(
+        env,
+        'COPILOT_EDITOR_VERSION',
+        /^[A-Za-z][\w-]*\/\d+(\.\d+){1,3}$/,
+        'vscode/1.124.2',
+        DEFAULT_FINGERPRINT.editorVersion,
+      ),
+      chatVersion: shaped(
+        env,
+        'COPILOT_CHAT_VERSION',
+        /^\d+(\.\d+){1,3}$/,
+        '0.52.0',
+        DEFAULT_FINGERPRINT.chatVersion,
+      ),
+      apiVersion: shaped(
+        env,
+        'COPILOT_API_VERSION',
+        /^\d{4}-\d{2}-\d{2}$/,
+        '2026-06-01',
+        DEFAULT_FINGERPRINT.apiVersion,
+      ),
+    },
+    /** Send clients' identifying headers (`x-stainless-*`, `User-Agent`, …) upstream. */
+    keepClientIdentity: env.boolean('KEEP_CLIENT_IDENTITY', false),
   };
 }
 export type CopilotConfig = ReturnType<typeof readCopilotConfig>;

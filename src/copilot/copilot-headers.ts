@@ -1,26 +1,50 @@
 /**
- * What the Copilot API expects from an editor integration. Values follow a current
- * VS Code Copilot Chat release; the API answers 400 without `Editor-Version`.
+ * What the Copilot API expects from an editor integration (COPILOT-API.md). The
+ * API answers 400 without `Editor-Version`, and since 2026-02 it answers 466 to
+ * fingerprints it considers too old — so the fingerprint is configurable
+ * (`COPILOT_EDITOR_VERSION`, `COPILOT_CHAT_VERSION`, `COPILOT_API_VERSION`),
+ * defaulting to what the most current public client sends.
  */
-export const EDITOR_VERSION = 'vscode/1.104.3';
-export const EDITOR_PLUGIN_VERSION = 'copilot-chat/0.26.7';
-export const USER_AGENT = 'GitHubCopilotChat/0.26.7';
-export const GITHUB_API_VERSION = '2025-04-01';
+export interface Fingerprint {
+  /** `Editor-Version`, e.g. `vscode/1.124.2`. */
+  editorVersion: string;
+  /** The Copilot Chat version: `Editor-Plugin-Version: copilot-chat/<it>`, `User-Agent: GitHubCopilotChat/<it>`. */
+  chatVersion: string;
+  /** `X-GitHub-Api-Version` on model calls. */
+  apiVersion: string;
+}
+
+export const DEFAULT_FINGERPRINT: Readonly<Fingerprint> = {
+  editorVersion: 'vscode/1.124.2',
+  chatVersion: '0.52.0',
+  apiVersion: '2026-06-01',
+};
+
+/** The token exchange and `copilot_internal/user` keep the version they are known to take. */
+const GITHUB_API_VERSION = '2025-04-01';
 
 /** Added to a proxied request when the client did not send them (lower-case names). */
-export const COPILOT_DEFAULT_HEADERS: ReadonlyArray<readonly [string, string]> =
-  [
-    ['editor-version', EDITOR_VERSION],
-    ['editor-plugin-version', EDITOR_PLUGIN_VERSION],
+export function copilotHeaders(
+  fingerprint: Fingerprint,
+): ReadonlyArray<readonly [string, string]> {
+  return [
+    ['editor-version', fingerprint.editorVersion],
+    ['editor-plugin-version', `copilot-chat/${fingerprint.chatVersion}`],
     ['copilot-integration-id', 'vscode-chat'],
-    ['user-agent', USER_AGENT],
+    ['user-agent', `GitHubCopilotChat/${fingerprint.chatVersion}`],
+    ['x-github-api-version', fingerprint.apiVersion],
   ];
+}
 
-/** Sent with the GitHub token exchange. */
-export const GITHUB_EDITOR_HEADERS: Readonly<Record<string, string>> = {
-  accept: 'application/json',
-  'editor-version': EDITOR_VERSION,
-  'editor-plugin-version': EDITOR_PLUGIN_VERSION,
-  'user-agent': USER_AGENT,
-  'x-github-api-version': GITHUB_API_VERSION,
-};
+/** Sent with the GitHub token exchange and account calls. */
+export function githubHeaders(
+  fingerprint: Fingerprint,
+): Readonly<Record<string, string>> {
+  return {
+    accept: 'application/json',
+    'editor-version': fingerprint.editorVersion,
+    'editor-plugin-version': `copilot-chat/${fingerprint.chatVersion}`,
+    'user-agent': `GitHubCopilotChat/${fingerprint.chatVersion}`,
+    'x-github-api-version': GITHUB_API_VERSION,
+  };
+}

@@ -15,6 +15,8 @@ import { ExchangingTokenProvider } from './token/exchanging-token.provider';
 import { GithubTokenExchange } from './token/github-token-exchange';
 import { StaticTokenProvider } from './token/static-token.provider';
 import { UpstreamTransport } from './upstream-transport';
+import { CopilotFingerprint } from './copilot-fingerprint';
+import { githubHeaders } from './copilot-headers';
 
 /** Static mode with `COPILOT_TOKEN`; otherwise the GitHub token is exchanged. */
 function tokenProvider(
@@ -29,7 +31,11 @@ function tokenProvider(
     );
   }
   return new ExchangingTokenProvider(
-    new GithubTokenExchange(config.githubApiBaseUrl, config.githubToken!),
+    new GithubTokenExchange(
+      config.githubApiBaseUrl,
+      config.githubToken!,
+      githubHeaders(config.fingerprint),
+    ),
     config.apiBaseUrl,
     DEFAULT_COPILOT_API_BASE_URL,
     metrics,
@@ -43,6 +49,7 @@ function tokenProvider(
   providers: [
     CopilotClient,
     CopilotHealthIndicator,
+    CopilotFingerprint,
     { provide: UpstreamTransport, useClass: AxiosTransport },
     {
       provide: COPILOT_TOKEN_PROVIDER,
@@ -50,6 +57,11 @@ function tokenProvider(
       useFactory: tokenProvider,
     },
   ],
-  exports: [CopilotClient, COPILOT_TOKEN_PROVIDER, CopilotHealthIndicator],
+  exports: [
+    CopilotClient,
+    COPILOT_TOKEN_PROVIDER,
+    CopilotHealthIndicator,
+    CopilotFingerprint,
+  ],
 })
 export class CopilotModule {}

@@ -1,5 +1,3 @@
-import { COPILOT_DEFAULT_HEADERS } from '../copilot/copilot-headers';
-
 /** RFC 9110 §7.6.1 connection-specific fields, plus the legacy Proxy-Connection. */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -25,6 +23,24 @@ const DROPPED_UPSTREAM = new Set([
   'expect',
   'x-request-id',
 ]);
+
+/**
+ * Headers that say which third-party tool, OS and runtime a client is (Claude
+ * Code's `x-app`, `x-claude-code-*`, the Stainless SDKs' `x-stainless-*`, Codex's
+ * `x-codex-*` with its `installation_id`): kept home, so upstream sees the editor
+ * the proxy presents, not a mix of tools (SPEC §12). The client's `User-Agent`
+ * is replaced by the editor's.
+ */
+const CLIENT_IDENTITY =
+  /^(x-stainless-|x-claude-code-|x-codex-)|^(x-app|anthropic-dangerous-direct-browser-access|user-agent)$/;
+
+/** How the headers of a proxied request are made for upstream. */
+export interface UpstreamHeaderPolicy {
+  /** Added when the client did not send them (lower-case names): the editor fingerprint. */
+  defaults: ReadonlyArray<readonly [string, string]>;
+  /** Send the client's identifying headers as they came (`KEEP_CLIENT_IDENTITY`). */
+  keepClientIdentity: boolean;
+}
 
 /**
  * Header fields keyed by the name as first sent (case kept), repeated fields
@@ -75,6 +91,7 @@ function connectionTokens(
 export function upstreamRequestHeaders(
   rawHeaders: readonly string[],
   requestId: string,
+  policy: UpstreamHeaderPolicy,
 ): Record<string, string | string[]> {
   const named = connectionTokens(rawHeaders);
   const headers = new HeaderBag();
@@ -82,6 +99,7 @@ export function upstreamRequestHeaders(
     const lower = rawHeaders[i].toLowerCase();
     const value = rawHeaders[i + 1];
     if (DROPPED_UPSTREAM.has(lower) || named?.has(lower)) continue;
+    if (!policy.keepClientIdentity && CLIENT_IDENTITY.test(lower)) continue;
     if (HOP_BY_HOP.has(lower)) {
       // `TE: trailers` is the one end-to-end use of TE (gRPC-style trailers).
       if (!(lower === 'te' && value.trim().toLowerCase() === 'trailers'))
@@ -89,7 +107,7 @@ export function upstreamRequestHeaders(
     }
     headers.add(rawHeaders[i], lower, value);
   }
-  for (const [name, value] of COPILOT_DEFAULT_HEADERS) {
+  for (const [name, value] of policy.defaults) {
     if (!headers.has(name)) headers.add(name, name, value);
   }
   headers.add('X-Request-Id', 'x-request-id', requestId);

@@ -99,6 +99,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly versionRejections = new Counter({
+    name: 'copilot_proxy_upstream_version_rejections_total',
+    help: 'Copilot answers 466: the editor fingerprint (COPILOT_EDITOR_VERSION, COPILOT_CHAT_VERSION) is considered too old',
+    registers: [this.registry],
+  });
+
   readonly bridged = new Counter({
     name: 'copilot_proxy_bridge_requests_total',
     help: 'Model calls translated to another API, by direction (messages->chat, messages->responses, chat->responses, responses->chat)',

@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { CachedAnswer } from '../http/cached-answer';
 import type { Settings } from '../config/settings';
 import { CopilotClient } from '../copilot/copilot-client';
+import { CopilotFingerprint } from '../copilot/copilot-fingerprint';
 import { ProxyError } from '../errors/proxy-error';
 import { upstreamRequestHeaders } from '../http/header-policy';
 
@@ -138,6 +139,7 @@ export class ModelCatalog
 
   constructor(
     private readonly client: CopilotClient,
+    private readonly fingerprint: CopilotFingerprint,
     config: ConfigService<Settings, true>,
   ) {
     this.ttlMs = config.get('cache', { infer: true }).modelsTtlMs;
@@ -195,7 +197,11 @@ export class ModelCatalog
       .send({
         method: 'GET',
         path: '/models',
-        headers: upstreamRequestHeaders([], randomUUID()),
+        headers: upstreamRequestHeaders(
+          [],
+          randomUUID(),
+          this.fingerprint.policy,
+        ),
         signal,
       })
       .catch((error: unknown) => {

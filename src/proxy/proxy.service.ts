@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CopilotClient, UpstreamRequest } from '../copilot/copilot-client';
+import { CopilotFingerprint } from '../copilot/copilot-fingerprint';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
 import { ModelsCache } from '../cache/models-cache';
 import { ResponseCache } from '../cache/response-cache';
@@ -55,11 +56,12 @@ export class ProxyService {
     private readonly answers: AnswerBudget,
     private readonly cooldown: CopilotCooldown,
     private readonly bridge: BridgeStage,
+    private readonly fingerprint: CopilotFingerprint,
   ) {}
 
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const context = requestContext(req);
-    const built = buildUpstreamRequest(context, req);
+    const built = buildUpstreamRequest(context, req, this.fingerprint.policy);
     await this.cooldown.check(context);
     if (context.endpoint === undefined) await this.usage.precheck(context, res);
     if (await this.modelsCache.serve(context, req, res)) return;
@@ -142,6 +144,7 @@ export class ProxyService {
     context.upstreamMs = performance.now() - context.startedAt;
     context.account = upstream.account;
     this.account.observe(upstream.status, upstream.rawHeaders);
+    this.fingerprint.observe(upstream.status);
     this.cooldown.observe(
       upstream.account,
       upstream.status,

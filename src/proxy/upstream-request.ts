@@ -2,7 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { UpstreamRequest } from '../copilot/copilot-client';
 import { ProxyError } from '../errors/proxy-error';
 import type { RequestContext } from '../request-context/request-context';
-import { deleteHeader, upstreamRequestHeaders } from '../http/header-policy';
+import {
+  deleteHeader,
+  UpstreamHeaderPolicy,
+  upstreamRequestHeaders,
+} from '../http/header-policy';
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
@@ -14,6 +18,7 @@ const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 export function buildUpstreamRequest(
   context: RequestContext,
   req: IncomingMessage,
+  policy: UpstreamHeaderPolicy,
 ): UpstreamRequest {
   const method = req.method ?? 'GET';
   if (method === 'TRACE' || method === 'CONNECT') {
@@ -25,12 +30,19 @@ export function buildUpstreamRequest(
   }
   const path = context.target.upstreamPath;
   if (path === undefined) throw refusal(context);
+  if (context.route === 'service') {
+    // The proxy's own paths (`/`, `/usage`, …) answer GET; nothing else of them goes upstream.
+    throw new ProxyError('method_not_allowed', {
+      message: `${method} is not served on this path: it is the proxy's own`,
+      headers: { allow: 'GET, HEAD' },
+    });
+  }
   const hasBody =
     req.headers['content-length'] !== undefined ||
     req.headers['transfer-encoding'] !== undefined;
   const length = Number(req.headers['content-length']);
   if (Number.isSafeInteger(length)) context.requestBytes = length;
-  const headers = upstreamRequestHeaders(req.rawHeaders, context.id);
+  const headers = upstreamRequestHeaders(req.rawHeaders, context.id, policy);
   // Model answers are read for usage as they pass: they must come uncompressed.
   if (context.endpoint !== undefined) deleteHeader(headers, 'accept-encoding');
   return {

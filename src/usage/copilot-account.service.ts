@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import axios, { AxiosInstance } from 'axios';
 import type { Settings } from '../config/settings';
-import { GITHUB_EDITOR_HEADERS } from '../copilot/copilot-headers';
+import { githubHeaders } from '../copilot/copilot-headers';
 import { MetricsService } from '../metrics/metrics.service';
 
 const SNAPSHOT_PREFIX = 'x-quota-snapshot-';
@@ -39,7 +39,7 @@ export class CopilotAccount {
         proxy: false,
         validateStatus: () => true,
         headers: {
-          ...GITHUB_EDITOR_HEADERS,
+          ...githubHeaders(copilot.fingerprint),
           authorization: `token ${copilot.githubToken}`,
         },
       });

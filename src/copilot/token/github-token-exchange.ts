@@ -1,5 +1,4 @@
 import axios, { AxiosInstance } from 'axios';
-import { GITHUB_EDITOR_HEADERS } from '../copilot-headers';
 import { ProxyError } from '../../errors/proxy-error';
 
 /** The parts of the token answer the proxy uses. */
@@ -27,6 +26,8 @@ export class GithubTokenExchange {
   constructor(
     private readonly githubApiBaseUrl: string,
     private readonly githubToken: string,
+    /** The editor headers GitHub expects (`githubHeaders`). */
+    private readonly editorHeaders: Readonly<Record<string, string>>,
     timeoutMs = 15_000,
   ) {
     this.http = axios.create({
@@ -45,7 +46,7 @@ export class GithubTokenExchange {
         `${this.githubApiBaseUrl}/copilot_internal/v2/token`,
         {
           headers: {
-            ...GITHUB_EDITOR_HEADERS,
+            ...this.editorHeaders,
             authorization: `token ${this.githubToken}`,
           },
         },
