@@ -300,7 +300,7 @@ describe('real clients: the fingerprint Copilot answers 466 to', () => {
     } finally {
       await app.close();
     }
-    expect(() =>
+    await expect(
       startApp({
         COPILOT_TOKEN: 'x',
         COPILOT_EDITOR_VERSION: 'vscode',
