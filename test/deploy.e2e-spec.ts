@@ -172,6 +172,26 @@ describe('Kubernetes manifests', () => {
     expect(settings.auth.trustProxy).toBe('loopback,uniquelocal');
   });
 
+  it('never lets cache traffic evict counters: noeviction, the cache bounded well under maxmemory', () => {
+    const args = findIn('redis.yaml', 'Deployment').spec.template.spec
+      .containers[0].args as string[];
+    const arg = (name: string) => args[args.indexOf(name) + 1];
+    expect(arg('--maxmemory-policy')).toBe('noeviction');
+    const maxMemory = /^(\d+)mb$/.exec(arg('--maxmemory'));
+    expect(maxMemory).not.toBeNull();
+    const env = Object.fromEntries(
+      (
+        findIn('deployment.yaml', 'Deployment').spec.template.spec.containers[0]
+          .env as Doc[]
+      ).map((e) => [e.name, e.value]),
+    );
+    const cacheBytes = Number(env.RESPONSE_CACHE_MAX_BYTES ?? 64 * 1024 * 1024);
+    // Room beside the cache for usage, history and rate-limit counters.
+    expect(cacheBytes).toBeLessThanOrEqual(
+      Number(maxMemory![1]) * 1024 * 1024 * 0.75,
+    );
+  });
+
   it('shares limits, quotas and the cache through the Redis of redis.yaml', () => {
     const redisService = findIn('redis.yaml', 'Service');
     const redisDeployment = findIn('redis.yaml', 'Deployment');
