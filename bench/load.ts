@@ -190,12 +190,47 @@ export function testSseStreams(
   });
 }
 
+/**
+ * As {@link streams}, for an Anthropic client (`POST /v1/messages`) on a model the
+ * fake serves on chat only (`gemini-2.5-pro`): the bridge translates each chat
+ * chunk into Anthropic events on the way. The fake puts each event's send time in
+ * its text (`x-fake-stamp-content`), where the lag is read from.
+ */
+export function bridgedStreams(
+  target: Target,
+  count: number,
+  events: number,
+  intervalMs: number,
+) {
+  const body = JSON.stringify({
+    model: 'gemini-2.5-pro',
+    max_tokens: 256,
+    stream: true,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+  return openStreams(target, count, events, {
+    method: 'POST',
+    path: '/v1/messages',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'anthropic-version': '2023-06-01',
+      'x-fake-events': String(events),
+      'x-fake-interval-ms': String(intervalMs),
+      'x-fake-stamp-content': '1',
+    },
+    sent: /sent@([\d.]+)/,
+  });
+}
+
 /** What each stream of {@link openStreams} sends. */
 interface StreamRequest {
   method: 'GET' | 'POST';
   path: string;
   body?: string;
   headers: Record<string, string>;
+  /** Where an event carries its send time (default: the fake's `"sent":`). */
+  sent?: RegExp;
 }
 
 /**
@@ -254,7 +289,7 @@ async function openStreams(
             while ((i = buffer.indexOf('\n\n')) !== -1) {
               const block = buffer.slice(0, i);
               buffer = buffer.slice(i + 2);
-              const match = /"sent":([\d.]+)/.exec(block);
+              const match = (spec.sent ?? /"sent":([\d.]+)/).exec(block);
               if (match) {
                 lags.push(at - Number(match[1]));
                 seen++;

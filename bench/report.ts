@@ -142,6 +142,28 @@ export function renderTable(results: Results, settings: RunSettings): string {
       `${fmt(proxy.countTokensCjkCpuMs, 1)} / ${fmt(proxy.countTokensCjkWallMs, 1)}`,
       '< 1000',
     ),
+    [
+      `bridge: SSE lag p50 / p99 ms, Anthropic client on a chat-only model (${streams} streams)`,
+      `${fmt(proxy.bridgeBridgedLagP50Ms, 2)} / ${fmt(proxy.bridgeBridgedLagP99Ms, 2)}`,
+      `native ${fmt(proxy.bridgeNativeLagP50Ms, 2)} / ${fmt(proxy.bridgeNativeLagP99Ms, 2)}`,
+      fmt(proxy.bridgeBridgedLagP99Ms / proxy.bridgeNativeLagP99Ms, 2),
+      '',
+    ],
+    [
+      'bridge: CPU µs per streamed call (10 events), translated / native',
+      fmt(proxy.bridgeBridgedCpuUsPerStream),
+      `native ${fmt(proxy.bridgeNativeCpuUsPerStream)}`,
+      fmt(
+        proxy.bridgeBridgedCpuUsPerStream / proxy.bridgeNativeCpuUsPerStream,
+        2,
+      ),
+      '',
+    ],
+    own(
+      'bridge: errors (lag translated / native, CPU translated / native)',
+      `${fmt(proxy.bridgeBridgedErrors)} / ${fmt(proxy.bridgeNativeErrors)}, ${fmt(proxy.bridgeBridgedCpuErrors)} / ${fmt(proxy.bridgeNativeCpuErrors)}`,
+      '0',
+    ),
     own('team: cache-hit req/s (32 conns)', fmt(proxy.teamCacheHitRps), ''),
     own(
       'team: cache-hit p99 latency ms',

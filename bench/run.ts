@@ -9,6 +9,7 @@ import { freePort } from '../test/support/redis-server';
 import { LaunchedNode, launchNode } from '../test/support/spawn-app';
 import { agentRequestBody } from './agent-request';
 import {
+  bridgedStreams,
   get,
   getModels,
   labelOf,
@@ -322,6 +323,51 @@ async function countTokensCost(
   return { proxy: measures };
 }
 
+/**
+ * The bridge's cost: an Anthropic client streaming from a chat-only model (each
+ * chat chunk parsed, read and written as Anthropic events) beside the native
+ * chat stream of the same fake answer, on the proxy. SSE lag at `count` streams,
+ * then CPU per streamed call over `amount` calls, 50 at a time.
+ */
+async function bridgeCost(
+  proxy: Target,
+  count: number,
+  amount: number,
+): Promise<Measures> {
+  const paths = {
+    Native: (n: number, events: number, interval: number) =>
+      streams(proxy, n, events, interval),
+    Bridged: (n: number, events: number, interval: number) =>
+      bridgedStreams(proxy, n, events, interval),
+  };
+  const measures: Record<string, number> = {};
+  for (const [name, open] of Object.entries(paths)) {
+    const lag = await open(count, 20, 50);
+    measures[`bridge${name}LagP50Ms`] = lag.lagP50;
+    measures[`bridge${name}LagP99Ms`] = lag.lagP99;
+    measures[`bridge${name}Errors`] = lag.errors;
+    log(
+      `sse ${name.toLowerCase()}: lag p50 ${lag.lagP50.toFixed(2)} ms p99 ${lag.lagP99.toFixed(2)} ms, ${lag.errors} errors`,
+    );
+  }
+  const batch = 50;
+  for (const [name, open] of Object.entries(paths)) {
+    await open(batch, 10, 1);
+    const before = cpuTicks(proxy.proc.pid!);
+    let errors = 0;
+    for (let done = 0; done < amount; done += batch)
+      errors += (await open(batch, 10, 1)).errors;
+    const ticks = cpuTicks(proxy.proc.pid!) - before;
+    const us = ((ticks / CLOCK_TICKS_PER_SECOND) * 1e6) / amount;
+    measures[`bridge${name}CpuUsPerStream`] = us;
+    measures[`bridge${name}CpuErrors`] = errors;
+    log(
+      `cpu ${name.toLowerCase()} stream (10 events): ${us.toFixed(0)} µs per call (${ticks} ticks, ${errors} errors)`,
+    );
+  }
+  return { proxy: measures };
+}
+
 /** Fails the run unless a small chat completion through `target` answers 200. */
 async function expectOk(
   target: Target,
@@ -488,6 +534,13 @@ async function main(): Promise<void> {
     collect(await cpuPerRequest(both, settings.cpuRequests));
     collect(await sseLag(both, settings.streams, true));
     collect(await countTokensCost(proxy, 20));
+    collect(
+      await bridgeCost(
+        proxy,
+        settings.streams,
+        Math.max(200, Math.round(settings.cpuRequests / 10)),
+      ),
+    );
 
     // Other configurations of the proxy, each a process of its own, started now
     // so that they sit out the scenarios above.

@@ -134,14 +134,24 @@ export class ChatRoute {
         ...deltas[0],
       };
     }
-    const chunk = (delta: object) => ({
-      id: ID,
-      object: 'chat.completion.chunk',
-      created: CREATED,
-      model,
-      sent: nowMs(),
-      choices: [{ index: 0, delta, content_filter_results: {} }],
-    });
+    // `x-fake-stamp-content: 1` puts the send time in the text too (`sent@<ms> `),
+    // so the lag of a stream the bridge translates can be read on the client side.
+    const stamp = ex.req.headers['x-fake-stamp-content'] === '1';
+    const chunk = (delta: object) => {
+      const sent = nowMs();
+      const stamped =
+        stamp && typeof (delta as { content?: unknown }).content === 'string'
+          ? { ...delta, content: `sent@${sent} ` }
+          : delta;
+      return {
+        id: ID,
+        object: 'chat.completion.chunk',
+        created: CREATED,
+        model,
+        sent,
+        choices: [{ index: 0, delta: stamped, content_filter_results: {} }],
+      };
+    };
     const last = {
       id: ID,
       object: 'chat.completion.chunk',
