@@ -19,8 +19,8 @@ import { messagesToChat } from './directions/messages-to-chat';
 import { messagesToResponses } from './directions/messages-to-responses';
 import { responsesToChat } from './directions/responses-to-chat';
 import { Api, API_PATHS, BridgeNotes, Json, UntranslatableError } from './ir';
-import { resolveModel } from './model-resolver';
-import { withModel } from './model-in-body';
+import { resolveModel } from '../models/model-resolver';
+import { withModel } from '../models/model-in-body';
 import { splitToolName } from './requests/tool-names';
 
 const DIRECTIONS: readonly Direction[] = [

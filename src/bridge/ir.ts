@@ -6,6 +6,8 @@
  * are pure: no I/O, no clock, no randomness except through `BridgeIds`.
  */
 
+import type { SseEvent } from '../http/sse';
+
 export type Json = Record<string, unknown>;
 
 /** The three APIs Copilot serves models on. */
@@ -243,13 +245,8 @@ export interface BridgeIds {
   now(): number;
 }
 
-/** One server-sent event as read off the wire. */
-export interface SseEvent {
-  /** The `event:` field, when there was one. */
-  event?: string;
-  /** The `data:` lines joined by `\n`. */
-  data: string;
-}
+/** One server-sent event as read off the wire (the SSE parser's). */
+export type { SseEvent };
 
 /** Reads one API's streamed answer: each upstream event becomes zero or more parts. */
 export interface StreamReader {

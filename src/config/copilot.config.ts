@@ -1,5 +1,14 @@
-import { DEFAULT_FINGERPRINT } from '../copilot/copilot-headers';
 import { EnvReader } from './env-reader';
+
+/**
+ * The editor fingerprint the proxy presents by default: what the most current
+ * public client sends (COPILOT-API.md, "Changes through 2026").
+ */
+export const DEFAULT_FINGERPRINT = {
+  editorVersion: 'vscode/1.124.2',
+  chatVersion: '0.52.0',
+  apiVersion: '2026-06-01',
+} as const;
 
 /** A config value that must match a shape, or a problem naming the variable. */
 function shaped(

@@ -14,11 +14,7 @@ export interface Fingerprint {
   apiVersion: string;
 }
 
-export const DEFAULT_FINGERPRINT: Readonly<Fingerprint> = {
-  editorVersion: 'vscode/1.124.2',
-  chatVersion: '0.52.0',
-  apiVersion: '2026-06-01',
-};
+export { DEFAULT_FINGERPRINT } from '../config/copilot.config';
 
 /** The token exchange and `copilot_internal/user` keep the version they are known to take. */
 const GITHUB_API_VERSION = '2025-04-01';

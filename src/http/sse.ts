@@ -1,4 +1,10 @@
-import type { SseEvent } from '../bridge/ir';
+/** One server-sent event as read off the wire. */
+export interface SseEvent {
+  /** The `event:` field, when there was one. */
+  event?: string;
+  /** The `data:` lines joined by `\n`. */
+  data: string;
+}
 
 const LF = 0x0a;
 const CR = 0x0d;

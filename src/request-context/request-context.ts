@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { Reservation } from '../usage/usage-store';
 import {
   ModelEndpoint,
   modelEndpoint,
@@ -57,7 +56,6 @@ export class RequestContext {
   bridgeIgnored: string[] | undefined;
   /** The model id the client asked for, when it was resolved to another. */
   modelRequested: string | undefined;
-  private reservation: Reservation | undefined;
   private abortController: AbortController | undefined;
   private endHooks: Array<() => void> | undefined;
   private closedEarly = false;
@@ -84,18 +82,6 @@ export class RequestContext {
       if (this.closedEarly) this.abortController.abort();
     }
     return this.abortController.signal;
-  }
-
-  /** The quota reservation this request holds until its answer is counted. */
-  holdReservation(reservation: Reservation): void {
-    this.reservation = reservation;
-  }
-
-  /** The reservation, once: whoever takes it settles or releases it. */
-  takeReservation(): Reservation | undefined {
-    const reservation = this.reservation;
-    this.reservation = undefined;
-    return reservation;
   }
 
   /** Runs `hook` when the response has closed (memory held for the request). */

@@ -25,6 +25,7 @@ import {
   AMOUNT_NAMES,
   amountsOf,
   Counters,
+  Reservation,
   UsageByModel,
   UsageStore,
   zeroAmounts,
@@ -80,6 +81,8 @@ export class UsageService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Usage');
   private lastWarning = 0;
   private readonly pending = new Set<Promise<unknown>>();
+  /** The reservation each admitted request holds until its answer is counted. */
+  private readonly reservations = new WeakMap<RequestContext, Reservation>();
   /** nano-AIU per request, by model (this replica's recent answers). */
   private readonly creditRates = new Map<string, number>();
 
@@ -120,7 +123,7 @@ export class UsageService implements BeforeApplicationShutdown {
 
   /** An answer from the response cache: counted apart, at no cost to the quota. */
   recordCacheHit(context: RequestContext): void {
-    const reservation = context.takeReservation();
+    const reservation = this.takeReservation(context);
     const model = this.countedModel(context.model, context.account);
     this.track(
       this.write(
@@ -223,7 +226,7 @@ export class UsageService implements BeforeApplicationShutdown {
       });
     }
     if (reserve) {
-      context.holdReservation({
+      this.reservations.set(context, {
         key: key.name,
         window,
         amounts: cost,
@@ -231,7 +234,7 @@ export class UsageService implements BeforeApplicationShutdown {
       });
       // A request that ends without being charged gives its reservation back.
       context.onEnd(() => {
-        const left = context.takeReservation();
+        const left = this.takeReservation(context);
         if (left) this.track(this.store.release(left));
       });
     }
@@ -253,7 +256,7 @@ export class UsageService implements BeforeApplicationShutdown {
     context: RequestContext,
     answer: Answer | undefined,
   ): Promise<void> {
-    const reservation = context.takeReservation();
+    const reservation = this.takeReservation(context);
     if (answer && (answer.status < 200 || answer.status >= 300)) {
       if (reservation) await this.store.release(reservation);
       return;
@@ -364,7 +367,7 @@ export class UsageService implements BeforeApplicationShutdown {
     key: string,
     model: string,
     delta: Counters,
-    reservation: ReturnType<RequestContext['takeReservation']>,
+    reservation: Reservation | undefined,
   ): Promise<void> {
     const now = this.clock.now();
     try {
@@ -385,6 +388,13 @@ export class UsageService implements BeforeApplicationShutdown {
     const tracked = work.catch((error: unknown) => this.storageFailed(error));
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  /** A request's reservation, once: whoever takes it settles or releases it. */
+  private takeReservation(context: RequestContext): Reservation | undefined {
+    const reservation = this.reservations.get(context);
+    this.reservations.delete(context);
+    return reservation;
   }
 
   private keyOf(context: RequestContext): ClientKey | undefined {
