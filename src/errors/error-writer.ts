@@ -1,4 +1,5 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { anthropicErrorType } from './anthropic-error-type';
 import type { ProxyError } from './proxy-error';
 
 export interface OpenAiErrorBody {
@@ -18,30 +19,6 @@ export function errorShapeFor(route: string): ErrorShape {
   return route === 'messages' ? 'anthropic' : 'openai';
 }
 
-/** Anthropic's error types by status (its SDKs and Claude Code show `message`). */
-function anthropicType(status: number): string {
-  switch (status) {
-    case 400:
-    case 405:
-    case 408:
-      return 'invalid_request_error';
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 529:
-      return 'overloaded_error';
-    default:
-      return 'api_error';
-  }
-}
-
 /**
  * The error in the client's own shape: OpenAI's `{"error":{message,type,code}}`,
  * or Anthropic's `{"type":"error","error":{type,message}}` where an Anthropic SDK
@@ -54,7 +31,7 @@ export function errorBody(
   if (shape === 'anthropic') {
     const body: AnthropicErrorBody = {
       type: 'error',
-      error: { type: anthropicType(error.status), message: error.message },
+      error: { type: anthropicErrorType(error.status), message: error.message },
     };
     return JSON.stringify(body);
   }
