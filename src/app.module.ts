@@ -4,6 +4,7 @@ import type { Settings } from './config/settings';
 import { settingsModule } from './config/settings.module';
 import { AuthModule } from './auth/auth.module';
 import { CopilotModule } from './copilot/copilot.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { ProxyExceptionFilter } from './errors/proxy-exception.filter';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -51,6 +52,7 @@ export class AppModule {
         ModelsModule,
         UsageModule,
         HealthModule,
+        DashboardModule,
         // Last: its wildcard route must not shadow the service's own endpoints.
         ProxyModule,
       ],
