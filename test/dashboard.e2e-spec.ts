@@ -236,6 +236,12 @@ describe('the usage dashboard in a real browser', () => {
     );
   }
 
+  /** A screenshot in test/output, copied for the lead engineer where that folder exists. */
+  async function save(page: Page, name: string, fullPage = false) {
+    await page.screenshot({ path: join(OUTPUT, name), fullPage });
+    if (existsSync(NOTES)) copyFileSync(join(OUTPUT, name), join(NOTES, name));
+  }
+
   async function signIn(page: Page, key: string) {
     await page.goto(`${proxy.url}/dashboard`);
     await page.locator('#sign-in').waitFor({ state: 'visible' });
@@ -565,11 +571,8 @@ describe('the usage dashboard in a real browser', () => {
     expect(labels).toEqual(['claude-opus-4.6', 'gpt-4.1']);
     await page.locator('#chart-key').selectOption('');
 
-    await page.screenshot({
-      path: join(OUTPUT, 'dashboard.png'),
-      fullPage: true,
-    });
-    await page.screenshot({ path: join(OUTPUT, 'dashboard-fold.png') });
+    await save(page, 'dashboard.png', true);
+    await save(page, 'dashboard-fold.png');
     // A narrow window: nothing wider than the screen, the tables as blocks.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);
@@ -580,18 +583,7 @@ describe('the usage dashboard in a real browser', () => {
     ).toBe(true);
     const chartBox = await page.locator('#chart').boundingBox();
     expect(chartBox!.width).toBeGreaterThan(200);
-    await page.screenshot({
-      path: join(OUTPUT, 'dashboard-narrow.png'),
-      fullPage: true,
-    });
-    if (existsSync(NOTES)) {
-      for (const name of [
-        'dashboard.png',
-        'dashboard-fold.png',
-        'dashboard-narrow.png',
-      ])
-        copyFileSync(join(OUTPUT, name), join(NOTES, name));
-    }
+    await save(page, 'dashboard-narrow.png', true);
     expect(await violationsOn(page)).toEqual([]);
     await page.close();
   });
@@ -632,6 +624,7 @@ describe('the usage dashboard in a real browser', () => {
         sessionStorage.getItem('copilot-proxy.dashboard.key'),
       ),
     ).toBeNull();
+    await save(page, 'dashboard-wrong-key.png');
     // A right key then works at once.
     await page.locator('#key').fill(ALICE);
     await page.locator('#key').press('Enter');
@@ -691,6 +684,7 @@ describe('the usage dashboard in a real browser', () => {
       ['/dashboard', 200, 'text/html; charset=utf-8'],
       ['/dashboard/dashboard.js', 200, 'text/javascript; charset=utf-8'],
       ['/dashboard/format.js', 200, 'text/javascript; charset=utf-8'],
+      ['/dashboard/daily-chart.js', 200, 'text/javascript; charset=utf-8'],
       ['/dashboard/dashboard.css', 200, 'text/css; charset=utf-8'],
       ['/dashboard/chart.umd.min.js', 200, 'text/javascript; charset=utf-8'],
       ['/dashboard/favicon.svg', 200, 'image/svg+xml'],

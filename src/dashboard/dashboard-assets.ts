@@ -19,12 +19,17 @@ const TYPES: Record<string, string> = {
 };
 
 /** The page's own files, beside this module (copied into `dist` by nest-cli's assets). */
-const OWN_FILES = [
+export const OWN_FILES = [
   'index.html',
-  'dashboard.js',
-  'format.js',
   'dashboard.css',
   'favicon.svg',
+  'dashboard.js',
+  'account-card.js',
+  'counters.js',
+  'daily-chart.js',
+  'dom.js',
+  'format.js',
+  'usage-tables.js',
 ];
 
 /** The name the chart library is served under (`/dashboard/chart.umd.min.js`). */
