@@ -3,14 +3,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
+import { CHART_LIBRARY, OWN_FILES } from '../src/dashboard/dashboard-assets';
 import { Clock } from '../src/usage/clock';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, waitFor } from './support/http-client';
+import { useSpawnedApps } from './support/spawn-app';
 import { startApp, TestApp } from './support/test-app';
 
 /** Debian's chromium, installed by `.ci/run`. */
 const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = join(__dirname, 'output');
+const SRC_ASSETS = join(__dirname, '..', 'src', 'dashboard', 'assets');
 /** Where the lead engineer looks at the screenshots. */
 const NOTES = '/work/notes';
 
@@ -604,7 +607,7 @@ describe('the usage dashboard in a real browser', () => {
       .locator(
         `[data-key="alice"] [data-field="requests"][data-value="${before + 1}"]`,
       )
-      .waitFor();
+      .waitFor({ timeout: 5000 });
     await page.close();
   });
 
@@ -738,5 +741,34 @@ describe('the usage dashboard in a real browser', () => {
     expect(fetched).toContainEqual(`${proxy.url}/dashboard/chart.umd.min.js`);
     expect(violations).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the built proxy (dist, as the image runs it) serves the dashboard', () => {
+  let fake: FakeCopilotApi;
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+  });
+  afterAll(() => fake.stop());
+  const launch = useSpawnedApps(() => ({
+    COPILOT_TOKEN: 'test-copilot-token',
+    COPILOT_API_BASE_URL: fake.url,
+  }));
+
+  it('with every file of the page and Chart.js, copied into dist by the build', async () => {
+    const app = await launch();
+    for (const name of OWN_FILES) {
+      const res = await rawRequest(`${app.url}/dashboard/${name}`);
+      expect({ name, status: res.status }).toEqual({ name, status: 200 });
+      expect(res.body.equals(readFileSync(join(SRC_ASSETS, name)))).toBe(true);
+    }
+    const page = await rawRequest(`${app.url}/dashboard`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain(
+      "default-src 'self'",
+    );
+    const chart = await rawRequest(`${app.url}/dashboard/${CHART_LIBRARY}`);
+    expect(chart.status).toBe(200);
+    expect(chart.body.toString()).toContain('Chart.js v4');
   });
 });
