@@ -4,6 +4,7 @@ import type { Settings } from './config/settings';
 import { settingsModule } from './config/settings.module';
 import { AuthModule } from './auth/auth.module';
 import { CopilotModule } from './copilot/copilot.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { ProxyExceptionFilter } from './errors/proxy-exception.filter';
 import { HealthModule } from './health/health.module';
 import { StatusModule } from './status/status.module';
@@ -53,6 +54,7 @@ export class AppModule {
         UsageModule,
         HealthModule,
         StatusModule,
+        DashboardModule,
         // Last: its wildcard route must not shadow the service's own endpoints.
         ProxyModule,
       ],
