@@ -53,6 +53,12 @@ describe('real clients: the recorded Claude Code and Codex sessions, replayed', 
     for (const link of ['/usage', '/readyz', '/dashboard']) {
       expect(html).toContain(`href="${link}"`);
     }
+    // The dashboard it links to, with or without a trailing slash.
+    for (const path of ['/dashboard', '/dashboard/']) {
+      const dashboard = await rawRequest(proxy.url + path);
+      expect(dashboard.status).toBe(200);
+      expect(dashboard.headers['content-type']).toMatch(/^text\/html/);
+    }
     expect(html).not.toContain('test-copilot-token');
     const json = await request(proxy.app.getHttpServer())
       .get('/')

@@ -24,6 +24,7 @@ describe('parseTarget', () => {
     ['/?x=1', '/?x=1', 'service'],
     ['/dashboard', '/dashboard', 'service'],
     ['/dashboard/app.js', '/dashboard/app.js', 'service'],
+    ['/dashboard/', '/dashboard/', 'service'],
     ['/chat/completions?q=a/../b//c', '/chat/completions?q=a/../b//c', 'chat'],
     ['/x%20y%3F', '/x%20y%3F', 'other'],
   ])('%s → %s (%s)', (input, upstreamPath, route) => {

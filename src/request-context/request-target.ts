@@ -78,6 +78,9 @@ export function parseTarget(raw: string): RequestTarget {
     };
   }
   const query = raw.indexOf('?');
+  // The proxy's own paths never go upstream (anything but their routes is a 405),
+  // so `/dashboard/` may keep its slash.
+  if (SERVICE.test(raw)) return { upstreamPath: raw, route: 'service' };
   if (!isCanonical(query === -1 ? raw : raw.slice(0, query))) {
     return {
       upstreamPath: undefined,
@@ -94,10 +97,7 @@ export function parseTarget(raw: string): RequestTarget {
   }
   const match = FAMILY.exec(raw);
   if (!match) {
-    return {
-      upstreamPath: raw,
-      route: SERVICE.test(raw) ? 'service' : 'other',
-    };
+    return { upstreamPath: raw, route: 'other' };
   }
   if (match[2] === undefined) return { upstreamPath: raw, route: 'messages' };
   return {
