@@ -16,21 +16,36 @@ export function freePort(): Promise<number> {
 /**
  * A throwaway `redis-server` (from Debian's package, which .ci/run installs) on
  * loopback, saving nothing to disk; it can be stopped and started again on the
- * same port to test outages.
+ * same port to test outages, or frozen (SIGSTOP: its socket stays open, nothing
+ * answers) and thawed. `extraArgs` go on its command line after the defaults
+ * (`--maxmemory 96mb --maxmemory-policy noeviction`).
  */
 export class RedisServer {
   private proc?: ChildProcess;
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), extraArgs);
     await server.start();
     return server;
+  }
+
+  /** Stops the process where it is (SIGSTOP): connections stay open, unanswered. */
+  freeze(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen process go on (SIGCONT). */
+  thaw(): void {
+    this.proc?.kill('SIGCONT');
   }
 
   async start(): Promise<void> {
@@ -45,6 +60,7 @@ export class RedisServer {
         '',
         '--appendonly',
         'no',
+        ...this.extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
