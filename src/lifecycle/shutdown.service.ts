@@ -4,6 +4,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server, ServerResponse } from 'node:http';
 import type { Settings } from '../config/settings';
 
+/** How long the requests cut at the shutdown timeout get to finish their bookkeeping. */
+const CUT_SETTLE_MS = 1_000;
+
 /**
  * Graceful drain. On SIGTERM/SIGINT (Nest's first shutdown hook) readiness turns
  * down, the listener stops taking connections, idle keep-alive connections close,
@@ -65,6 +68,9 @@ export class ShutdownService implements OnModuleDestroy {
       );
     }
     server.closeAllConnections();
+    // Cut sockets close a moment later: their requests' last words — usage
+    // counted, log line written — come before the stores close.
+    if (!drained) await this.waitForIdle(CUT_SETTLE_MS);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.off(signal, this.exitNow);
     }

@@ -74,12 +74,16 @@ return {refused, tostring(used[1]), tostring(used[2]), tostring(used[3]),
   tostring(reserved[1]), tostring(reserved[2]), tostring(reserved[3])}
 `;
 
-/** Gives back a reservation (never below zero). KEYS: reservation hash. ARGV: replica, amounts. */
+/**
+ * Gives back a reservation, once (never below zero). KEYS: reservation hash, op
+ * key. ARGV: op ttl ms, replica, then the amounts.
+ */
 const RELEASE = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return 0 end
 for k = 1, 3 do
-  local amount = tonumber(ARGV[k + 1])
+  local amount = tonumber(ARGV[k + 2])
   if amount > 0 then
-    local field = ARGV[1] .. ':' .. k
+    local field = ARGV[2] .. ':' .. k
     local left = tonumber(redis.call('HINCRBYFLOAT', KEYS[1], field, -amount))
     if left <= 1e-9 then redis.call('HDEL', KEYS[1], field) end
   end
@@ -88,12 +92,50 @@ return 1
 `;
 
 /**
+ * Adds an answer's counters to each window and gives its reservation back, once:
+ * the op key makes a write that timed out on a frozen Redis — and ran when it
+ * thawed — a no-op when the buffer sends it again. KEYS: op key, the window
+ * hashes, then the reservation hash when there is one. ARGV: op ttl ms, the
+ * number of windows, each window's expire-at, the number of fields, field/value
+ * pairs, then (with a reservation) the replica and the three amounts.
+ */
+const ADD = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+local windows = tonumber(ARGV[2])
+local fields = tonumber(ARGV[windows + 3])
+local first = windows + 4
+for i = 1, windows do
+  for j = 0, fields - 1 do
+    redis.call('HINCRBYFLOAT', KEYS[i + 1], ARGV[first + 2 * j], ARGV[first + 2 * j + 1])
+  end
+  redis.call('EXPIREAT', KEYS[i + 1], ARGV[i + 2])
+end
+local held = KEYS[windows + 2]
+if held then
+  local at = first + 2 * fields
+  for k = 1, 3 do
+    local amount = tonumber(ARGV[at + k])
+    if amount > 0 then
+      local field = ARGV[at] .. ':' .. k
+      local left = tonumber(redis.call('HINCRBYFLOAT', held, field, -amount))
+      if left <= 1e-9 then redis.call('HDEL', held, field) end
+    end
+  end
+end
+return 1
+`;
+
+/** An op key lives this long: longer than any Redis freeze a replay could follow. */
+const OP_TTL_MS = 15 * 60_000;
+
+/**
  * Usage counters in Redis, one hash per key and window
  * (`copilot-proxy:usage:day:2026-11-24:alice`, fields `<model>␟<counter>`),
  * incremented atomically in one MULTI and expiring after their keeping (month
  * windows with their period, day windows `historyDays` later), so every replica
  * counts into, and checks quotas against, the same numbers. Requests in flight
- * hold reservations in `…:reserved:<window>:<key>`, by replica.
+ * hold reservations in `…:reserved:<window>:<key>`, by replica. Each write is
+ * one op with an id (`…:op:<id>`, kept 15 minutes), applied at most once.
  */
 export class RedisUsageStore extends UsageStore {
   /** This replica's name in reservations. */
@@ -117,26 +159,31 @@ export class RedisUsageStore extends UsageStore {
     delta: Counters,
     windows: readonly PeriodWindow[],
     release?: Reservation,
+    op: string = randomUUID(),
   ): Promise<void> {
-    await this.redis.run(async (client) => {
-      const multi = client.multi();
-      for (const window of windows) {
-        const hash = this.hash(key, window);
-        for (const name of COUNTER_NAMES) {
-          if (delta[name] !== 0)
-            multi.hincrbyfloat(
-              hash,
-              `${model}${SEPARATOR}${name}`,
-              delta[name],
-            );
-        }
-        multi.expireat(hash, this.expireAt(window));
-      }
-      if (release) multi.eval(RELEASE, 1, ...this.releaseArgs(release));
-      const results = await multi.exec();
-      const failed = results?.find(([error]) => error);
-      if (!results || failed) throw failed?.[0] ?? new Error('MULTI aborted');
-    });
+    const fields: Array<string | number> = [];
+    for (const name of COUNTER_NAMES) {
+      if (delta[name] !== 0)
+        fields.push(`${model}${SEPARATOR}${name}`, delta[name]);
+    }
+    const keys = [
+      this.opKey(op),
+      ...windows.map((window) => this.hash(key, window)),
+      ...(release ? [this.reservations(release.key, release.window)] : []),
+    ];
+    const args = [
+      OP_TTL_MS,
+      windows.length,
+      ...windows.map((window) => this.expireAt(window)),
+      fields.length / 2,
+      ...fields,
+      ...(release
+        ? [this.replica, ...AMOUNT_NAMES.map((kind) => release.amounts[kind])]
+        : []),
+    ];
+    await this.redis.run((client) =>
+      client.eval(ADD, keys.length, ...keys, ...args),
+    );
   }
 
   async read(key: string, window: PeriodWindow): Promise<UsageByModel> {
@@ -199,9 +246,21 @@ export class RedisUsageStore extends UsageStore {
     };
   }
 
-  async release(reservation: Reservation): Promise<void> {
+  async release(
+    reservation: Reservation,
+    op: string = randomUUID(),
+  ): Promise<void> {
+    const { key, window, amounts } = reservation;
     await this.redis.run((client) =>
-      client.eval(RELEASE, 1, ...this.releaseArgs(reservation)),
+      client.eval(
+        RELEASE,
+        2,
+        this.reservations(key, window),
+        this.opKey(op),
+        OP_TTL_MS,
+        this.replica,
+        ...AMOUNT_NAMES.map((kind) => amounts[kind]),
+      ),
     );
   }
 
@@ -225,12 +284,8 @@ export class RedisUsageStore extends UsageStore {
       .catch(() => undefined);
   }
 
-  private releaseArgs({ key, window, amounts }: Reservation) {
-    return [
-      this.reservations(key, window),
-      this.replica,
-      ...AMOUNT_NAMES.map((kind) => amounts[kind]),
-    ];
+  private opKey(op: string): string {
+    return `${this.prefix}op:${op}`;
   }
 
   private expireAt(window: PeriodWindow): number {
