@@ -340,6 +340,75 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
     });
   });
 
+  describe('initiator: infer trusts no client marker', () => {
+    it.each<[string, string, Record<string, string>]>([
+      [
+        'a sub-agent header',
+        '/v1/chat/completions',
+        { 'x-claude-code-agent-id': 'a1' },
+      ],
+      [
+        'a Codex compaction marker',
+        '/v1/chat/completions',
+        { 'x-codex-turn-metadata': '{"request_kind":"compaction"}' },
+      ],
+      [
+        'an X-Interaction-Type',
+        '/v1/chat/completions',
+        { 'x-interaction-type': 'conversation-subagent' },
+      ],
+    ])(
+      'a person’s turn with %s is still the person’s, premium counted',
+      async (_case, path, headers) => {
+        const before = await monthOf(ctx.proxy, INFERRED);
+        const res = await post(
+          path,
+          INFERRED,
+          chat('claude-sonnet-4', 'user'),
+          headers,
+        );
+        expect(res.status).toBe(200);
+        const seen = ctx.fake.lastRequest('/chat/completions')!;
+        expect(seen.headers['x-initiator']).toBe('user');
+        expect(seen.headers['x-interaction-type']).toBeUndefined();
+        const after = await settledMonth(
+          ctx.proxy,
+          before.totals.requests + 1,
+          INFERRED,
+        );
+        expect(
+          after.totals.premiumRequests - before.totals.premiumRequests,
+        ).toBe(1);
+      },
+    );
+
+    it('a title-call shape (no tools, output_config.format) is the person’s too', async () => {
+      const before = await monthOf(ctx.proxy, INFERRED);
+      const res = await post(
+        '/v1/messages',
+        INFERRED,
+        JSON.stringify({
+          model: 'claude-sonnet-4',
+          max_tokens: 10,
+          output_config: { format: { type: 'json_schema', schema: {} } },
+          messages: [{ role: 'user', content: 'Hi' }],
+        }),
+      );
+      expect(res.status).toBe(200);
+      expect(ctx.fake.lastRequest('/v1/messages')!.headers['x-initiator']).toBe(
+        'user',
+      );
+      const after = await settledMonth(
+        ctx.proxy,
+        before.totals.requests + 1,
+        INFERRED,
+      );
+      expect(after.totals.premiumRequests - before.totals.premiumRequests).toBe(
+        1,
+      );
+    });
+  });
+
   describe('low items', () => {
     it('charges a complete answer that reports no usage an estimate', async () => {
       const content = 'An answer without any usage reported, forty-eight.';

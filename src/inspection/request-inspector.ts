@@ -71,7 +71,10 @@ export class RequestInspector {
       context.keyName !== undefined &&
       this.keys.named(context.keyName)?.initiator === 'infer';
     const offered = headerValue(headers, 'x-initiator');
-    if (offered !== undefined && infer) deleteHeader(headers, 'x-initiator');
+    if (infer) {
+      deleteHeader(headers, 'x-initiator');
+      deleteHeader(headers, 'x-interaction-type');
+    }
     const clientSet = offered !== undefined && !infer;
     if (clientSet) {
       // What Copilot bills is `agent` or anything else: say which, exactly.
@@ -117,7 +120,11 @@ export class RequestInspector {
       headers['Copilot-Vision-Request'] = 'true';
     }
     if (clientSet) return this.record(context, result, 'client');
-    const background = backgroundCall(kind, req.headers, parsed);
+    // Under `infer` nothing the client says decides: its background-call markers
+    // are headers and fields it could set on any call.
+    const background = infer
+      ? undefined
+      : backgroundCall(kind, req.headers, parsed);
     if (background) {
       headers['X-Initiator'] = 'agent';
       if (
