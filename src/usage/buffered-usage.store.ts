@@ -131,7 +131,7 @@ export class BufferedUsageStore extends UsageStore {
     window: PeriodWindow,
     cost: Amounts,
     limits: Limits,
-    reserve: boolean,
+    reserve?: string,
   ): Promise<Admission> {
     const id = `${window.period}:${window.key}:${key}`;
     await this.settle();
@@ -159,22 +159,32 @@ export class BufferedUsageStore extends UsageStore {
       };
     } catch (error) {
       this.onFailure(error);
+      if (reserve !== undefined && !(error instanceof RedisUnavailable)) {
+        // It may have run in Redis after all: its reservation goes, later, once.
+        this.keep(
+          {
+            op: randomUUID(),
+            kind: 'release',
+            reservation: { id: reserve, key, window, amounts: cost },
+          },
+          true,
+        );
+      }
       const used = sum(this.lastKnown.get(id) ?? zeroAmounts(), pending.used);
       const refused = refusedKind(used, pending.reserved, cost, limits);
-      if (!refused && reserve)
-        await this.local.admit(key, window, cost, {}, true);
+      if (!refused && reserve !== undefined)
+        await this.local.admit(key, window, cost, {}, reserve);
       return { refused, used, reserved: pending.reserved, local: true };
     }
   }
 
   async release(reservation: Reservation): Promise<void> {
     if (reservation.local) return this.local.release(reservation);
-    const op = randomUUID();
     try {
-      await this.redis.release(reservation, op);
+      await this.redis.release(reservation);
     } catch (error) {
       this.onFailure(error);
-      this.keep({ op, kind: 'release', reservation }, true);
+      this.keep({ op: randomUUID(), kind: 'release', reservation }, true);
     }
   }
 
@@ -246,7 +256,7 @@ export class BufferedUsageStore extends UsageStore {
           await this.local.add(op.key, op.model, negated(op.delta), op.windows);
           moved++;
         } else {
-          await this.redis.release(op.reservation, op.op);
+          await this.redis.release(op.reservation);
         }
       } catch (error) {
         this.onFailure(error);
@@ -268,13 +278,7 @@ export class BufferedUsageStore extends UsageStore {
       const amounts = amountsOf(counters);
       for (const kind of AMOUNT_NAMES) used[kind] += amounts[kind];
     }
-    const { reserved } = await this.local.admit(
-      key,
-      window,
-      zeroAmounts(),
-      {},
-      false,
-    );
+    const { reserved } = await this.local.admit(key, window, zeroAmounts(), {});
     return { used, reserved };
   }
 }

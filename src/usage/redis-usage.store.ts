@@ -28,8 +28,11 @@ const HEARTBEAT_MS = 30_000;
  * flight — dropping the reservations of replicas whose heartbeat is gone, so a
  * replica that died mid-request does not hold a budget for ever — applies the
  * rule of `refusedKind`, and reserves the cost when admitted.
+ * Each reservation is its own field (`<replica>:<reservation id>`, the three
+ * amounts), so giving it back is deleting it: done twice, it is done once.
  * KEYS: usage hash, reservation hash. ARGV: replica, heartbeat prefix, expire-at,
- * reserve (1/0), then cost and limit ('' = none) per kind: premium, tokens, nano.
+ * reservation id ('' = do not reserve), then cost and limit ('' = none) per kind:
+ * premium, tokens, nano.
  */
 const ADMIT = `
 local used = {0, 0, 0}
@@ -45,14 +48,17 @@ local reserved = {0, 0, 0}
 local held = redis.call('HGETALL', KEYS[2])
 local alive = {}
 for i = 1, #held, 2 do
-  local replica, kind = string.match(held[i], '^(.+):(%d)$')
+  local replica = string.match(held[i], '^([^:]+):')
   if replica then
     if alive[replica] == nil then
       alive[replica] = redis.call('EXISTS', ARGV[2] .. replica) == 1
     end
     if alive[replica] then
-      local k = tonumber(kind)
-      reserved[k] = reserved[k] + (tonumber(held[i + 1]) or 0)
+      local k = 1
+      for amount in string.gmatch(held[i + 1], '%S+') do
+        if k <= 3 then reserved[k] = reserved[k] + (tonumber(amount) or 0) end
+        k = k + 1
+      end
     else
       redis.call('HDEL', KEYS[2], held[i])
     end
@@ -64,31 +70,12 @@ local refused = 0
 if limit[1] and cost[1] > 0 and used[1] + reserved[1] + cost[1] > limit[1] + 1e-9 then refused = 1 end
 if refused == 0 and limit[2] and used[2] + reserved[2] >= limit[2] then refused = 2 end
 if refused == 0 and limit[3] and used[3] + reserved[3] >= limit[3] then refused = 3 end
-if refused == 0 and ARGV[4] == '1' then
-  for k = 1, 3 do
-    if cost[k] > 0 then redis.call('HINCRBYFLOAT', KEYS[2], ARGV[1] .. ':' .. k, cost[k]) end
-  end
+if refused == 0 and ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[2], ARGV[1] .. ':' .. ARGV[4], ARGV[5] .. ' ' .. ARGV[7] .. ' ' .. ARGV[9])
   redis.call('EXPIREAT', KEYS[2], ARGV[3])
 end
 return {refused, tostring(used[1]), tostring(used[2]), tostring(used[3]),
   tostring(reserved[1]), tostring(reserved[2]), tostring(reserved[3])}
-`;
-
-/**
- * Gives back a reservation, once (never below zero). KEYS: reservation hash, op
- * key. ARGV: op ttl ms, replica, then the amounts.
- */
-const RELEASE = `
-if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return 0 end
-for k = 1, 3 do
-  local amount = tonumber(ARGV[k + 2])
-  if amount > 0 then
-    local field = ARGV[2] .. ':' .. k
-    local left = tonumber(redis.call('HINCRBYFLOAT', KEYS[1], field, -amount))
-    if left <= 1e-9 then redis.call('HDEL', KEYS[1], field) end
-  end
-end
-return 1
 `;
 
 /**
@@ -97,7 +84,7 @@ return 1
  * thawed — a no-op when the buffer sends it again. KEYS: op key, the window
  * hashes, then the reservation hash when there is one. ARGV: op ttl ms, the
  * number of windows, each window's expire-at, the number of fields, field/value
- * pairs, then (with a reservation) the replica and the three amounts.
+ * pairs, then (with a reservation) its field.
  */
 const ADD = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
@@ -111,17 +98,7 @@ for i = 1, windows do
   redis.call('EXPIREAT', KEYS[i + 1], ARGV[i + 2])
 end
 local held = KEYS[windows + 2]
-if held then
-  local at = first + 2 * fields
-  for k = 1, 3 do
-    local amount = tonumber(ARGV[at + k])
-    if amount > 0 then
-      local field = ARGV[at] .. ':' .. k
-      local left = tonumber(redis.call('HINCRBYFLOAT', held, field, -amount))
-      if left <= 1e-9 then redis.call('HDEL', held, field) end
-    end
-  end
-end
+if held then redis.call('HDEL', held, ARGV[first + 2 * fields]) end
 return 1
 `;
 
@@ -177,9 +154,7 @@ export class RedisUsageStore extends UsageStore {
       ...windows.map((window) => this.expireAt(window)),
       fields.length / 2,
       ...fields,
-      ...(release
-        ? [this.replica, ...AMOUNT_NAMES.map((kind) => release.amounts[kind])]
-        : []),
+      ...(release ? [this.reservationField(release)] : []),
     ];
     await this.redis.run((client) =>
       client.eval(ADD, keys.length, ...keys, ...args),
@@ -213,13 +188,13 @@ export class RedisUsageStore extends UsageStore {
     window: PeriodWindow,
     cost: Amounts,
     limits: Limits,
-    reserve: boolean,
+    reserve?: string,
   ): Promise<Admission> {
     const args: Array<string | number> = [
       this.replica,
       `${this.prefix}replica:`,
       this.expireAt(window),
-      reserve ? '1' : '0',
+      reserve ?? '',
     ];
     for (const kind of AMOUNT_NAMES) args.push(cost[kind], limits[kind] ?? '');
     const reply = (await this.redis.run((client) =>
@@ -246,20 +221,12 @@ export class RedisUsageStore extends UsageStore {
     };
   }
 
-  async release(
-    reservation: Reservation,
-    op: string = randomUUID(),
-  ): Promise<void> {
-    const { key, window, amounts } = reservation;
+  /** Gives a reservation back: deleting its field, which can be done twice. */
+  async release(reservation: Reservation): Promise<void> {
     await this.redis.run((client) =>
-      client.eval(
-        RELEASE,
-        2,
-        this.reservations(key, window),
-        this.opKey(op),
-        OP_TTL_MS,
-        this.replica,
-        ...AMOUNT_NAMES.map((kind) => amounts[kind]),
+      client.hdel(
+        this.reservations(reservation.key, reservation.window),
+        this.reservationField(reservation),
       ),
     );
   }
@@ -282,6 +249,10 @@ export class RedisUsageStore extends UsageStore {
         ),
       )
       .catch(() => undefined);
+  }
+
+  private reservationField(reservation: Reservation): string {
+    return `${this.replica}:${reservation.id}`;
   }
 
   private opKey(op: string): string {

@@ -182,11 +182,11 @@ describe('admission (the same rule in every store)', () => {
       [MONTH],
     );
     const limits = { premiumRequests: 10 };
+    expect((await store.admit('alice', MONTH, cost(10), limits)).refused).toBe(
+      'premiumRequests',
+    );
     expect(
-      (await store.admit('alice', MONTH, cost(10), limits, false)).refused,
-    ).toBe('premiumRequests');
-    expect(
-      (await store.admit('alice', MONTH, cost(5), limits, false)).refused,
+      (await store.admit('alice', MONTH, cost(5), limits)).refused,
     ).toBeUndefined();
   });
 
@@ -196,7 +196,7 @@ describe('admission (the same rule in every store)', () => {
       MONTH,
       cost(0),
       { premiumRequests: 0 },
-      true,
+      'r-free',
     );
     expect(admission.refused).toBeUndefined();
   });
@@ -205,7 +205,7 @@ describe('admission (the same rule in every store)', () => {
     const limits = { premiumRequests: 1 };
     const admissions = await Promise.all(
       Array.from({ length: 20 }, () =>
-        store.admit('alice', MONTH, cost(1), limits, true),
+        store.admit('alice', MONTH, cost(1), limits, `r-${Math.random()}`),
       ),
     );
     expect(admissions.filter((a) => !a.refused)).toHaveLength(1);
@@ -214,22 +214,35 @@ describe('admission (the same rule in every store)', () => {
 
   it('gives a reservation back on release, and on the add that settles it', async () => {
     const limits = { tokens: 100 };
-    const first = await store.admit('alice', DAY, cost(0, 100), limits, true);
+    const first = await store.admit('alice', DAY, cost(0, 100), limits, 'r1');
     expect(first.refused).toBeUndefined();
-    expect(
-      (await store.admit('alice', DAY, cost(0, 1), limits, false)).refused,
-    ).toBe('tokens');
+    expect((await store.admit('alice', DAY, cost(0, 1), limits)).refused).toBe(
+      'tokens',
+    );
     await store.add('alice', 'gpt-4.1', counters({ promptTokens: 30 }), [DAY], {
+      id: 'r1',
       key: 'alice',
       window: DAY,
       amounts: cost(0, 100),
     });
-    const after = await store.admit('alice', DAY, cost(0, 1), limits, false);
+    const after = await store.admit('alice', DAY, cost(0, 1), limits);
     expect(after).toMatchObject({
       refused: undefined,
       used: { tokens: 30 },
       reserved: { tokens: 0 },
     });
+  });
+
+  it('gives each reservation back once, by its id', async () => {
+    const limits = { premiumRequests: 2 };
+    await store.admit('alice', MONTH, cost(1), limits, 'a');
+    await store.admit('alice', MONTH, cost(1), limits, 'b');
+    const a = { id: 'a', key: 'alice', window: MONTH, amounts: cost(1) };
+    await store.release(a);
+    await store.release(a);
+    expect(
+      (await store.admit('alice', MONTH, cost(0), limits)).reserved,
+    ).toEqual(cost(1));
   });
 
   it('admits tokens and credits while the budget is not used up, whatever the estimate', async () => {
@@ -240,11 +253,10 @@ describe('admission (the same rule in every store)', () => {
       [DAY],
     );
     expect(
-      (await store.admit('alice', DAY, cost(0, 1000), { tokens: 100 }, false))
-        .refused,
+      (await store.admit('alice', DAY, cost(0, 1000), { tokens: 100 })).refused,
     ).toBeUndefined();
     expect(
-      (await store.admit('alice', DAY, cost(0, 0, 1), { nanoAiu: 4e9 }, false))
+      (await store.admit('alice', DAY, cost(0, 0, 1), { nanoAiu: 4e9 }))
         .refused,
     ).toBe('nanoAiu');
   });

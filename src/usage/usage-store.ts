@@ -112,6 +112,8 @@ export interface Admission {
 
 /** A request's reservation, settled when its answer ends. */
 export interface Reservation {
+  /** Which request holds it (each reservation is its own entry, given back once). */
+  id: string;
   key: string;
   window: PeriodWindow;
   amounts: Amounts;
@@ -145,15 +147,15 @@ export abstract class UsageStore {
   ): Promise<UsageByModel[]>;
   /**
    * Checks `cost` against `limits` with what is used and in flight, and — when
-   * admitted and `reserve` — holds it as in flight, atomically, so parallel
-   * requests cannot all pass one remaining budget.
+   * admitted and given a reservation id — holds it as in flight under that id,
+   * atomically, so parallel requests cannot all pass one remaining budget.
    */
   abstract admit(
     key: string,
     window: PeriodWindow,
     cost: Amounts,
     limits: Limits,
-    reserve: boolean,
+    reserve?: string,
   ): Promise<Admission>;
   /** Gives back a reservation whose request is not charged. */
   abstract release(reservation: Reservation): Promise<void>;
@@ -179,7 +181,8 @@ export interface WindowEntry {
 export class MemoryUsageStore extends UsageStore {
   /** `period:window:clientKey` → model → counters. */
   private readonly windows = new Map<string, WindowEntry>();
-  private readonly reserved = new Map<string, Amounts>();
+  /** Window → reservation id → amounts in flight. */
+  private readonly reserved = new Map<string, Map<string, Amounts>>();
   private sweepAt = 0;
 
   constructor(
@@ -232,7 +235,7 @@ export class MemoryUsageStore extends UsageStore {
     window: PeriodWindow,
     cost: Amounts,
     limits: Limits,
-    reserve: boolean,
+    reserve?: string,
   ): Promise<Admission> {
     const used = zeroAmounts();
     for (const counters of Object.values(
@@ -242,12 +245,16 @@ export class MemoryUsageStore extends UsageStore {
       for (const kind of AMOUNT_NAMES) used[kind] += amounts[kind];
     }
     const id = windowId(key, window);
-    const inFlight = this.reserved.get(id) ?? zeroAmounts();
-    const reserved = { ...inFlight };
+    const held = this.reserved.get(id);
+    const reserved = zeroAmounts();
+    for (const amounts of held?.values() ?? []) {
+      for (const kind of AMOUNT_NAMES) reserved[kind] += amounts[kind];
+    }
     const refused = refusedKind(used, reserved, cost, limits);
-    if (!refused && reserve) {
-      for (const kind of AMOUNT_NAMES) inFlight[kind] += cost[kind];
-      this.reserved.set(id, inFlight);
+    if (!refused && reserve !== undefined) {
+      const entries = held ?? new Map<string, Amounts>();
+      entries.set(reserve, { ...cost });
+      this.reserved.set(id, entries);
     }
     return Promise.resolve({ refused, used, reserved });
   }
@@ -269,16 +276,12 @@ export class MemoryUsageStore extends UsageStore {
     return this.windows.size === 0;
   }
 
-  private giveBack({ key, window, amounts }: Reservation): void {
+  private giveBack({ id: held, key, window }: Reservation): void {
     const id = windowId(key, window);
-    const inFlight = this.reserved.get(id);
-    if (!inFlight) return;
-    let left = 0;
-    for (const kind of AMOUNT_NAMES) {
-      inFlight[kind] = Math.max(0, inFlight[kind] - amounts[kind]);
-      left += inFlight[kind];
-    }
-    if (left === 0) this.reserved.delete(id);
+    const entries = this.reserved.get(id);
+    if (!entries) return;
+    entries.delete(held);
+    if (entries.size === 0) this.reserved.delete(id);
   }
 
   private copy(key: string, window: PeriodWindow): UsageByModel {

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { ClientKeyRegistry } from '../auth/client-key.registry';
 import type { ClientKey } from '../auth/client-keys';
@@ -101,14 +102,15 @@ export class UsageService implements BeforeApplicationShutdown {
    */
   async precheck(context: RequestContext, res: ServerResponse): Promise<void> {
     const key = this.keyOf(context);
-    if (key?.quota) await this.gate(context, res, key, zeroAmounts(), false);
+    if (key?.quota)
+      await this.gate(context, res, key, zeroAmounts(), undefined);
   }
 
   /** A model call: admitted with its cost reserved, or refused with 429. */
   async admit(context: RequestContext, res: ServerResponse): Promise<void> {
     const key = this.keyOf(context);
     if (key?.quota)
-      await this.gate(context, res, key, this.costOf(context), true);
+      await this.gate(context, res, key, this.costOf(context), randomUUID());
   }
 
   /** Counts a finished (or cut) answer and settles its reservation. */
@@ -183,7 +185,8 @@ export class UsageService implements BeforeApplicationShutdown {
     res: ServerResponse,
     key: ClientKey,
     cost: Amounts,
-    reserve: boolean,
+    /** The reservation's id: the cost is held until the answer is counted. */
+    reserve: string | undefined,
   ): Promise<void> {
     const quota = key.quota!;
     const now = this.clock.now();
@@ -225,8 +228,9 @@ export class UsageService implements BeforeApplicationShutdown {
         headers: { ...headers, 'retry-after': String(resetSeconds) },
       });
     }
-    if (reserve) {
+    if (reserve !== undefined) {
       this.reservations.set(context, {
+        id: reserve,
         key: key.name,
         window,
         amounts: cost,
