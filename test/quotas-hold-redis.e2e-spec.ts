@@ -272,6 +272,56 @@ keys:
   return { ...names, file };
 })();
 
+describe('quotas hold with Redis: 3. many small cache entries, scaled to a 16 MB Redis', () => {
+  let redis: RedisServer;
+  let connection: RedisConnection;
+  let admin: Redis;
+  beforeAll(async () => {
+    // The shipped ratio (a 64 MiB cache bound in a 96 MB Redis), at a sixth of
+    // the size: a small Redis fills in seconds.
+    redis = await RedisServer.start([
+      '--maxmemory',
+      '16mb',
+      '--maxmemory-policy',
+      'noeviction',
+    ]);
+    connection = new RedisConnection(redis.url);
+    admin = new Redis(redis.url);
+    await waitFor(() => connection.available, 5000);
+  });
+  afterAll(async () => {
+    connection?.close();
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  it('the cache counts what each entry costs Redis: small answers never fill it, counters can still be written', async () => {
+    const bound = Math.floor((64 / 96) * 16 * MiB);
+    const store = new RedisCacheStore(connection, bound);
+    const body = Buffer.alloc(300, 'x');
+    for (let i = 0; i < 40_000; i++) {
+      await store.set(
+        `${String(i).padStart(8, '0')}${'k'.repeat(56)}`,
+        {
+          status: 200,
+          statusMessage: 'OK',
+          rawHeaders: ['content-type', 'application/json'],
+          body,
+          storedAt: Date.now(),
+        },
+        3_600_000,
+      );
+    }
+    expect(await store.heldBytes()).toBeLessThanOrEqual(bound);
+    expect(await info(admin, 'used_memory')).toBeLessThan(16 * MiB);
+    expect(await info(admin, 'evicted_keys')).toBe(0);
+    // A usage counter still goes in.
+    await expect(
+      admin.hincrbyfloat('copilot-proxy:usage:probe', 'm\u001frequests', 1),
+    ).resolves.toBe('1');
+  });
+});
+
 describe('quotas hold with Redis: two replicas', () => {
   const pair = useRedisPair({
     PROXY_KEYS_FILE: PAIR_KEYS.file,

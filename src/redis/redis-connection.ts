@@ -3,6 +3,8 @@ import Redis from 'ioredis';
 
 /** After a command times out, every store skips Redis for this long. */
 export const BREAKER_OPEN_MS = 2_000;
+/** A command refused this recently makes readiness say Redis is failing. */
+const FAILING_FOR_MS = 10_000;
 
 /** Injection token of the shared connection: `null` without `REDIS_URL`. */
 export const REDIS = Symbol('REDIS');
@@ -27,6 +29,7 @@ export class RedisConnection {
   private readonly logger = new Logger('Redis');
   readonly client: Redis;
   private openUntil = 0;
+  private lastFailureAt = -Infinity;
   private lastWarning = 0;
   private readonly readyListeners: Array<() => void> = [];
   private everReady = false;
@@ -57,9 +60,13 @@ export class RedisConnection {
   }
 
   /** Why Redis is not available, in words for logs and readiness. */
-  get state(): 'connected' | 'timing out' | 'disconnected' {
+  get state(): 'connected' | 'timing out' | 'failing' | 'disconnected' {
     if (this.client.status !== 'ready') return 'disconnected';
-    return this.now() < this.openUntil ? 'timing out' : 'connected';
+    if (this.now() < this.openUntil) return 'timing out';
+    // Answering, but refusing (out of memory, read-only replica, …).
+    return this.now() - this.lastFailureAt < FAILING_FOR_MS
+      ? 'failing'
+      : 'connected';
   }
 
   /** Bytes queued on the socket and not yet written (a frozen Redis grows it). */
@@ -76,6 +83,7 @@ export class RedisConnection {
     try {
       return await command(this.client);
     } catch (error) {
+      this.lastFailureAt = this.now();
       if (/timed? ?out/i.test((error as Error).message)) {
         this.openUntil = this.now() + BREAKER_OPEN_MS;
         this.warn(
