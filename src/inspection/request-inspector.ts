@@ -116,6 +116,7 @@ export class RequestInspector {
     const result: Inspection = { request: inspected, body: parsed };
     const facts = readConversation(kind, parsed);
     context.model = loggable(facts.model);
+    context.maxOutputTokens = outputLimit(parsed);
     if (facts.vision && !hasHeader(headers, 'copilot-vision-request')) {
       headers['Copilot-Vision-Request'] = 'true';
     }
@@ -162,4 +163,20 @@ function loggable(model: string | undefined): string | undefined {
   return printable.length > MAX_LOGGED_MODEL
     ? `${printable.slice(0, MAX_LOGGED_MODEL)}…`
     : printable;
+}
+
+/** The output limit a body asks for, in any API's field (the quota reserves it). */
+function outputLimit(body: unknown): number | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const fields = body as Record<string, unknown>;
+  for (const name of [
+    'max_tokens',
+    'max_completion_tokens',
+    'max_output_tokens',
+  ]) {
+    const value = fields[name];
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0)
+      return Math.floor(value);
+  }
+  return undefined;
 }

@@ -175,6 +175,14 @@ export class ModelCatalog
     return this.entry(account)?.models.has(model) ?? false;
   }
 
+  /** The highest multiplier on the account (what an unknown model is held to). */
+  maxMultiplier(account: string | undefined): number {
+    let max = 1;
+    for (const model of this.entry(account)?.models.values() ?? [])
+      max = Math.max(max, model.multiplier);
+    return max;
+  }
+
   /** The account's model, if it lists it. */
   model(account: string | undefined, id: string): ModelInfo | undefined {
     return this.entry(account)?.models.get(id);

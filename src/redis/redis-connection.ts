@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 
 /** After a command times out, every store skips Redis for this long. */
 export const BREAKER_OPEN_MS = 2_000;
-/** A command refused this recently makes readiness say Redis is failing. */
+/** The last command refused, this recently, makes readiness say Redis is failing. */
 const FAILING_FOR_MS = 10_000;
 
 /** Injection token of the shared connection: `null` without `REDIS_URL`. */
@@ -63,7 +63,7 @@ export class RedisConnection {
   get state(): 'connected' | 'timing out' | 'failing' | 'disconnected' {
     if (this.client.status !== 'ready') return 'disconnected';
     if (this.now() < this.openUntil) return 'timing out';
-    // Answering, but refusing (out of memory, read-only replica, …).
+    // Answering, but the last command was refused (out of memory, read-only, …).
     return this.now() - this.lastFailureAt < FAILING_FOR_MS
       ? 'failing'
       : 'connected';
@@ -81,7 +81,9 @@ export class RedisConnection {
   async run<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
     if (!this.available) throw new RedisUnavailable(this.state);
     try {
-      return await command(this.client);
+      const result = await command(this.client);
+      this.lastFailureAt = -Infinity;
+      return result;
     } catch (error) {
       this.lastFailureAt = this.now();
       if (/timed? ?out/i.test((error as Error).message)) {

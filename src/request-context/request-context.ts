@@ -29,6 +29,8 @@ export class RequestContext {
   tokens: number | undefined;
   /** The request body's length, when known (the usage estimate of a cut stream). */
   requestBytes: number | undefined;
+  /** The output limit the body asks for (`max_tokens`, `max_output_tokens`, …). */
+  maxOutputTokens: number | undefined;
   /** The usage counted is an estimate: the stream was cut before its usage. */
   usageEstimated: boolean | undefined;
   /** What a cache made of the request (`hit`, `miss`, `stale`, `bypass`). */

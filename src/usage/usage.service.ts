@@ -246,12 +246,25 @@ export class UsageService implements BeforeApplicationShutdown {
       res.setHeader(name, value);
   }
 
-  /** What a model call is held to before its answer. */
+  /**
+   * What a model call is held to before its answer: its premium use — at the
+   * account's highest multiplier when its model is unknown (a body not read, an
+   * id not listed) — its prompt plus the output it may ask for (its own limit,
+   * else the model's), and the credits its model's recent calls cost.
+   */
   private costOf(context: RequestContext): Amounts {
     const model = this.pricedModel(context.model, undefined, context.account);
+    const known = this.catalog.model(context.account, model);
+    const premium =
+      context.endpoint === 'embeddings' || context.initiatorHeader === 'agent'
+        ? 0
+        : known
+          ? known.multiplier
+          : this.catalog.maxMultiplier(context.account);
+    const output = context.maxOutputTokens ?? known?.maxOutputTokens ?? 0;
     return {
-      premiumRequests: this.premiumOf(context, model),
-      tokens: Math.ceil((context.requestBytes ?? 0) / 4),
+      premiumRequests: premium,
+      tokens: Math.ceil((context.requestBytes ?? 0) / 4) + output,
       nanoAiu: this.creditRates.get(model) ?? 0,
     };
   }
