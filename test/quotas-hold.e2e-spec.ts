@@ -100,6 +100,7 @@ const TEN_PREMIUM = 'sk-ten-premium-0000010';
 const CLIENT_SAYS = 'sk-client-says-000000';
 const INFERRED = 'sk-inferred-000000000';
 const FREE_ONLY = 'sk-free-only-00000000';
+const THOUSAND_TOKENS = 'sk-thousand-tokens-000';
 const ALICE = 'sk-alice-000000000000';
 const ADMIN = 'sk-admin-000000000000';
 
@@ -121,13 +122,19 @@ keys:
     quota: { period: month, premiumRequests: 0 }
   - name: alice
     key: ${ALICE}
+  - name: thousand-tokens
+    key: ${THOUSAND_TOKENS}
+    quota: { period: month, tokens: 1000, premiumRequests: 100 }
   - name: admin
     key: ${ADMIN}
     readAllUsage: true
 `;
 
 describe('quotas hold: budgets in one process (issue 18)', () => {
-  const ctx = useStaticFakeAndProxy({ PROXY_KEYS_FILE: keysFile(KEYS) });
+  const ctx = useStaticFakeAndProxy({
+    PROXY_KEYS_FILE: keysFile(KEYS),
+    INSPECT_MAX_BYTES: String(1024 * 1024),
+  });
   const server = () => ctx.proxy.app.getHttpServer();
   const post = (path: string, key: string, body: string, headers = {}) =>
     rawRequest(ctx.proxy.url + path, {
@@ -233,6 +240,40 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
       expect(haiku.status).toBe(200);
       const month = await settledMonth(ctx.proxy, 1, ONE_PREMIUM);
       expect(month.totals.premiumRequests).toBeCloseTo(0.33, 5);
+    });
+  });
+
+  describe('4. what admission holds', () => {
+    it('holds the output a call may ask for: parallel calls with a large max_tokens cannot all pass a token budget', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          post(
+            '/v1/chat/completions',
+            THOUSAND_TOKENS,
+            JSON.stringify({
+              model: 'gpt-4o',
+              max_tokens: 50_000,
+              messages: [{ role: 'user', content: `t${i}` }],
+            }),
+          ),
+        ),
+      );
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    });
+
+    it('holds a call whose model it could not read at the account’s highest multiplier', async () => {
+      // A body past INSPECT_MAX_BYTES is not read: its model is unknown here.
+      const big = JSON.stringify({
+        model: 'claude-haiku-4.5',
+        messages: [{ role: 'user', content: 'x'.repeat(2 * 1024 * 1024) }],
+      });
+      const res = await post('/v1/chat/completions', ONE_PREMIUM, big);
+      expect(res.status).toBe(429);
+      // Refused before its body was read: the answer closes the connection.
+      expect(res.headers.connection).toBe('close');
+      expect(JSON.parse(res.body.toString()).error.message).toContain(
+        'this call costs 10',
+      );
     });
   });
 

@@ -45,7 +45,11 @@ export class ProxyExceptionFilter implements ExceptionFilter {
       return;
     }
     const error = this.toProxyError(exception);
-    const context = requestContext(http.getRequest<IncomingMessage>());
+    const req = http.getRequest<IncomingMessage>();
+    const context = requestContext(req);
+    // Refused before its body was read: the connection cannot carry another
+    // request after the unread rest, so the answer closes it.
+    if (!req.complete) res.shouldKeepAlive = false;
     context.outcome = error.code;
     context.detail = error.detail;
     if (error.metric) this.metrics.upstreamFailures.inc({ kind: error.metric });
