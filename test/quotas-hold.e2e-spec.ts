@@ -243,6 +243,29 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
     });
   });
 
+  describe('2. count_tokens cannot hold the event loop', () => {
+    it('counts large bodies exactly within a budget per second, and estimates past it', async () => {
+      const body = JSON.stringify({
+        model: 'gemini-2.5-pro',
+        messages: [{ role: 'user', content: 'a'.repeat(800 * 1024) }],
+      });
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          post('/v1/messages/count_tokens', ALICE, body),
+        ),
+      );
+      for (const answer of answers) {
+        expect(answer.status).toBe(200);
+        expect(JSON.parse(answer.body.toString()).input_tokens).toBeGreaterThan(
+          0,
+        );
+      }
+      const kinds = answers.map((a) => a.headers['x-token-count-estimate']);
+      expect(kinds).toContain('o200k_base');
+      expect(kinds).toContain('bytes');
+    });
+  });
+
   describe('4. what admission holds', () => {
     it('holds the output a call may ask for: parallel calls with a large max_tokens cannot all pass a token budget', async () => {
       const answers = await Promise.all(

@@ -7,6 +7,7 @@ import type { UpstreamRequest } from '../copilot/copilot-client';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
 import type { RequestContext } from '../request-context/request-context';
 import { BodyBuffers } from './body-buffers';
+import { CountBudget } from './count-budget';
 import { countTokens } from './token-counter';
 import { resolveModel } from '../models/model-resolver';
 import { withModel } from '../models/model-in-body';
@@ -32,6 +33,7 @@ export class TokenCountFallback {
   private readonly maxBytes: number;
 
   private readonly aliases: ReadonlyMap<string, string>;
+  private readonly budget = new CountBudget();
 
   constructor(
     config: ConfigService<Settings, true>,
@@ -79,7 +81,13 @@ export class TokenCountFallback {
     context.model = id;
     const endpoints = entry.models.get(id)!.endpoints ?? [];
     if (!endpoints.includes('/v1/messages')) {
-      this.write(context, res, countTokens(body), 'counted_locally_for_model');
+      this.write(
+        context,
+        res,
+        body,
+        read.bytes.length,
+        'counted_locally_for_model',
+      );
       return undefined;
     }
     if (id === requested) return kept;
@@ -103,30 +111,39 @@ export class TokenCountFallback {
       !Buffer.isBuffer(request.body)
     )
       return false;
-    let inputTokens: number;
+    let parsed: unknown;
     try {
-      inputTokens = countTokens(JSON.parse(request.body.toString('utf8')));
+      parsed = JSON.parse(request.body.toString('utf8'));
     } catch {
       return false; // not JSON: the upstream's 404 goes to the client
     }
     upstream.body.destroy();
     context.upstreamStatus = upstream.status;
-    this.write(context, res, inputTokens, 'counted_locally');
+    this.write(context, res, parsed, request.body.length, 'counted_locally');
     return true;
   }
 
+  /**
+   * The proxy's count: o200k_base while the counting budget allows, else 4
+   * bytes a token of the body (`X-Token-Count-Estimate: bytes`).
+   */
   private write(
     context: RequestContext,
     res: ServerResponse,
-    inputTokens: number,
+    parsed: unknown,
+    bodyBytes: number,
     outcome: string,
   ): void {
-    const body = JSON.stringify({ input_tokens: inputTokens });
+    const { tokens, exact } = this.budget.count(
+      () => countTokens(parsed),
+      () => Math.ceil(bodyBytes / 4),
+    );
+    const body = JSON.stringify({ input_tokens: tokens });
     context.outcome = outcome;
     res.writeHead(200, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
-      [ESTIMATE_HEADER]: 'o200k_base',
+      [ESTIMATE_HEADER]: exact ? 'o200k_base' : 'bytes',
     });
     res.end(body);
   }

@@ -1,0 +1,20 @@
+import { CountBudget } from './count-budget';
+
+describe('CountBudget', () => {
+  it('counts exactly until the second’s budget is spent, then estimates, then counts again', () => {
+    let now = 0;
+    const budget = new CountBudget(100, () => now);
+    const slow = () => {
+      now += 60; // each exact count costs 60 ms
+      return 7;
+    };
+    const estimate = () => 1;
+    expect(budget.count(slow, estimate)).toEqual({ tokens: 7, exact: true });
+    expect(budget.count(slow, estimate)).toEqual({ tokens: 7, exact: true });
+    // 120 ms spent of 100: estimated, at no cost.
+    expect(budget.count(slow, estimate)).toEqual({ tokens: 1, exact: false });
+    expect(now).toBe(120);
+    now = 1000;
+    expect(budget.count(slow, estimate)).toEqual({ tokens: 7, exact: true });
+  });
+});
