@@ -407,6 +407,23 @@ describe('the bridge: every model from every client API', () => {
       ).not.toContain('"n":3');
     });
 
+    it('refuses a body nested too deeply to translate with 400, not a 500', async () => {
+      // Written out by hand: JSON.stringify would overflow here first.
+      const depth = 100_000;
+      const schema =
+        '{"type":"object","properties":{"a":'.repeat(depth) +
+        '{"type":"string"}' +
+        '}}'.repeat(depth);
+      const res = await request(proxy.app.getHttpServer())
+        .post('/v1/messages')
+        .set('content-type', 'application/json')
+        .send(
+          `{"model":"gemini-2.5-pro","max_tokens":20,"tools":[{"name":"deep","input_schema":${schema}}],"messages":[{"role":"user","content":"Hi"}]}`,
+        );
+      expect([res.status, res.body.type]).toEqual([400, 'error']);
+      expect(res.body.error.message).toContain('nested too deeply');
+    });
+
     it('turns a failure mid-stream into the client API’s error event', async () => {
       fake.script('/chat/completions', {
         status: 200,

@@ -143,6 +143,34 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
       body,
     });
 
+  describe('1. model endpoints take one spelling and POST only', () => {
+    it.each([
+      '/CHAT/completions',
+      '/chat/completions;x',
+      '/v1/messages%00',
+      '/V1/Messages',
+    ])('refuses %s', async (path) => {
+      const before = ctx.fake.requests.length;
+      const res = await post(path, ONE_PREMIUM, chat('claude-opus-4'));
+      expect(res.status).toBe(400);
+      expect(ctx.fake.requests.length).toBe(before);
+    });
+
+    it.each(['GET', 'PUT', 'DELETE', 'OPTIONS'])(
+      'answers %s on a model endpoint 405 without going upstream',
+      async (method) => {
+        const before = ctx.fake.requests.length;
+        const res = await rawRequest(ctx.proxy.url + '/v1/chat/completions', {
+          method,
+          headers: bearer(ONE_PREMIUM),
+        });
+        expect(res.status).toBe(405);
+        expect(res.headers.allow).toBe('POST');
+        expect(ctx.fake.requests.length).toBe(before);
+      },
+    );
+  });
+
   describe('1. path spellings', () => {
     const OPUS_CHAT = chat('claude-opus-4');
     const OPUS_MESSAGE = JSON.stringify({
@@ -960,6 +988,36 @@ describe('quotas hold: 13. /models failing at start', () => {
     expect(res.status).toBe(200);
     const month = await settledMonth(proxy, 1);
     expect(month.models['claude-opus-4'].premiumRequests).toBe(10);
+  });
+});
+
+describe('quotas hold: a cached answer carries no account headers', () => {
+  const ctx = useStaticFakeAndProxy({
+    RESPONSE_CACHE: 'all',
+    PROXY_KEYS_FILE: keysFile(
+      `keys:\n  - name: plain\n    key: ${ALICE}\n  - name: admin\n    key: ${ADMIN}\n    readAllUsage: true\n`,
+    ),
+  });
+
+  it('a hit replays no x-quota-snapshot-* to a key that may not read the account', async () => {
+    ctx.fake.quotaSnapshot =
+      'ent=300&ov=0.0&ovPerm=false&rem=123&rst=2026-12-01T00:00:00Z';
+    const ask = (key: string) =>
+      rawRequest(ctx.proxy.url + '/v1/chat/completions', {
+        method: 'POST',
+        headers: { ...bearer(key), ...JSON_TYPE },
+        body: chat('gpt-4o', 'user', { text: 'snapshot please' }),
+      });
+    const miss = await ask(ALICE);
+    expect(miss.headers['x-cache']).toBe('MISS');
+    expect(
+      miss.headers['x-quota-snapshot-premium_interactions'],
+    ).toBeUndefined();
+    const hit = await ask(ALICE);
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(
+      hit.headers['x-quota-snapshot-premium_interactions'],
+    ).toBeUndefined();
   });
 });
 

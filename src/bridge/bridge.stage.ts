@@ -125,7 +125,7 @@ export class BridgeStage {
     maxOutputTokens: number | undefined,
   ): BridgePlan {
     const notes: BridgeNotes = { ignored: [] };
-    let upstreamBody: Json;
+    let bytes: Buffer;
     let tools;
     let includeUsage = false;
     try {
@@ -135,8 +135,18 @@ export class BridgeStage {
         read.maxOutputTokens = maxOutputTokens;
       tools = read.tools;
       includeUsage = read.includeUsage === true;
-      upstreamBody = direction.writeRequest(read, notes);
+      bytes = Buffer.from(
+        JSON.stringify(direction.writeRequest(read, notes)),
+        'utf8',
+      );
     } catch (error) {
+      if (error instanceof RangeError) {
+        // A body nested past the stack (a schema 100,000 levels deep).
+        throw new ProxyError('untranslatable', {
+          message: `The request is nested too deeply to translate for ${id}`,
+          detail: `bridge ${direction.name}: ${error.message}`,
+        });
+      }
       if (!(error instanceof UntranslatableError)) throw error;
       throw new ProxyError('untranslatable', {
         message: `${error.message} (${id} is served on ${this.apisOf(direction.upstream)}; this request cannot be carried there)`,
@@ -144,7 +154,6 @@ export class BridgeStage {
       });
     }
     if (body.model !== id) context.modelRequested = body.model as string;
-    const bytes = Buffer.from(JSON.stringify(upstreamBody), 'utf8');
     const headers = { ...request.headers };
     setHeader(headers, 'Content-Length', String(bytes.length));
     setHeader(headers, 'Content-Type', 'application/json');

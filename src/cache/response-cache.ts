@@ -155,7 +155,8 @@ export class ResponseCache {
         if (dropped) return;
         const body = Buffer.concat(chunks, size);
         letGo();
-        const { status, statusMessage, rawHeaders } = head();
+        const { status, statusMessage } = head();
+        const rawHeaders = withoutAccountHeaders(head().rawHeaders);
         if (outcome !== 'complete' || status !== 200) return;
         if (streaming && ERROR_EVENT.test(body.toString('utf8'))) return;
         const answer = { status, statusMessage, rawHeaders, body, storedAt };
@@ -215,4 +216,17 @@ function exactValues(
     else values.push(String(value));
   }
   return values;
+}
+
+/**
+ * The account's quota snapshot is for keys that may read the account: a kept
+ * answer, replayed to any key, carries none of it.
+ */
+function withoutAccountHeaders(rawHeaders: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase().startsWith('x-quota-snapshot-')) continue;
+    kept.push(rawHeaders[i], rawHeaders[i + 1]);
+  }
+  return kept;
 }

@@ -134,10 +134,15 @@ export class TokenCountFallback {
     bodyBytes: number,
     outcome: string,
   ): void {
-    const { tokens, exact } = this.budget.count(
-      () => countTokens(parsed),
-      () => Math.ceil(bodyBytes / 4),
-    );
+    const estimate = () => Math.ceil(bodyBytes / 4);
+    let counted: { tokens: number; exact: boolean };
+    try {
+      counted = this.budget.count(() => countTokens(parsed), estimate);
+    } catch {
+      // A body nested past the stack: its size is the estimate.
+      counted = { tokens: estimate(), exact: false };
+    }
+    const { tokens, exact } = counted;
     const body = JSON.stringify({ input_tokens: tokens });
     context.outcome = outcome;
     res.writeHead(200, {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { UpstreamRequest } from '../copilot/copilot-client';
 import { ProxyError } from '../errors/proxy-error';
 import type { RequestContext } from '../request-context/request-context';
+import { isModelPath } from '../request-context/request-target';
 import {
   deleteHeader,
   UpstreamHeaderPolicy,
@@ -30,6 +31,13 @@ export function buildUpstreamRequest(
   }
   const path = context.target.upstreamPath;
   if (path === undefined) throw refusal(context);
+  if (method !== 'POST' && isModelPath(path)) {
+    // A model endpoint takes POST only; anything else would pass unmetered.
+    throw new ProxyError('method_not_allowed', {
+      message: `${method} is not served on a model endpoint: it takes POST`,
+      headers: { allow: 'POST' },
+    });
+  }
   if (context.route === 'service') {
     // The proxy's own paths (`/`, `/usage`, …) answer GET; nothing else of them goes upstream.
     throw new ProxyError('method_not_allowed', {

@@ -59,6 +59,12 @@ describe('parseTarget', () => {
     '/v1/%6D%65ssages',
     '/chat/completion%73',
     '/a/./b/../c',
+    '/CHAT/completions',
+    '/chat/completions;x',
+    '/v1/messages%00',
+    '/v1/chat/completions%20',
+    '/V1/Messages',
+    '/Responses',
   ])(
     'refuses %s: one spelling per path, so classifying and forwarding agree',
     (input) => {

@@ -58,7 +58,44 @@ function isCanonical(path: string): boolean {
   for (const segment of path.slice(1).split('/')) {
     if (segment === '' || segment === '.' || segment === '..') return false;
   }
-  return true;
+  return !looksLikeAModelEndpoint(path) || MODEL_PATHS.has(path);
+}
+
+/** Whether a request path (query aside) is a model endpoint, which only POST serves. */
+export function isModelPath(raw: string): boolean {
+  const query = raw.indexOf('?');
+  return MODEL_PATHS.has(query === -1 ? raw : raw.slice(0, query));
+}
+
+/** The model endpoints as clients call them, with and without the `/v1` alias. */
+const MODEL_PATHS = new Set([
+  '/chat/completions',
+  '/v1/chat/completions',
+  '/responses',
+  '/v1/responses',
+  '/embeddings',
+  '/v1/embeddings',
+  '/v1/messages',
+  '/v1/messages/count_tokens',
+]);
+
+/**
+ * A path some stack might still take for a model endpoint — other case, a
+ * `;param`, a trailing space or NUL (`/CHAT/completions`, `/v1/messages%00`):
+ * only the exact spelling is served.
+ */
+function looksLikeAModelEndpoint(path: string): boolean {
+  let loose: string;
+  try {
+    loose = decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  loose = loose
+    .toLowerCase()
+    .replace(/;[^/]*/g, '')
+    .replace(/[\s\0]+$/, '');
+  return MODEL_PATHS.has(loose);
 }
 
 const ROUTE_BY_FAMILY: Record<string, RouteClass> = {
