@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
+import { claudeCodeId } from '../src/claude-code/claude-code-env';
 import { newestFirst } from '../src/client-helpers/model-version';
 import { freePort } from './support/redis-server';
 import { useStaticFakeAndProxy } from './support/test-app';
@@ -100,12 +101,17 @@ async function listed(url: string, key?: string): Promise<ListedModel[]> {
   return ((await res.json()) as { data: ListedModel[] }).data;
 }
 
-/** The newest listed Claude id of `family`, as Claude Code should get it. */
-const newestClaude = (models: ListedModel[], family: string) =>
-  models
-    .map((m) => m.id)
+/**
+ * The newest listed Claude id of `family`, as Claude Code should get it: in its
+ * own dashed spelling, which the proxy resolves back to the listed id.
+ */
+const newestClaude = (models: ListedModel[], family: string) => {
+  const ids = models.map((m) => m.id);
+  const newest = ids
     .filter((id) => id.includes('claude') && id.includes(family))
     .sort(newestFirst)[0];
+  return claudeCodeId(newest, ids);
+};
 
 interface CodexToml {
   model: string;

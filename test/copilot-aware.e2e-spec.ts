@@ -383,9 +383,10 @@ describe('npm run claude-code', () => {
     expect(result.out).toContain(
       'export ANTHROPIC_AUTH_TOKEN="${PROXY_API_KEY:?export PROXY_API_KEY=<your proxy key> first}"\n',
     );
-    expect(result.out).toContain('export ANTHROPIC_MODEL=claude-sonnet-4.5\n');
+    // Spelled as Claude Code spells them (dashes); the proxy resolves them.
+    expect(result.out).toContain('export ANTHROPIC_MODEL=claude-sonnet-4-5\n');
     expect(result.out).toContain(
-      'export ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4.5\n',
+      'export ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4-5\n',
     );
     expect(result.out).not.toContain('team-key-for-claude-code');
     expect(ctx.fake.requests.at(-1)!.url).toBe('/models');

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { ModelEntry } from '../client-helpers/account-models';
 import { HelperError } from '../client-helpers/helper-error';
-import { claudeCodeEnv } from './claude-code-env';
+import { claudeCodeId, claudeCodeEnv } from './claude-code-env';
 
 const MODELS: ModelEntry[] = [
   { id: 'gpt-4o' },
@@ -38,6 +38,23 @@ function evaluate(
   );
 }
 
+describe('claudeCodeId', () => {
+  it('spells a dotted id as Claude Code does, when the proxy resolves it back', () => {
+    const listed = ['claude-sonnet-4.5', 'claude-haiku-4.5', 'claude-opus-4'];
+    expect(claudeCodeId('claude-sonnet-4.5', listed)).toBe('claude-sonnet-4-5');
+    expect(claudeCodeId('claude-opus-4', listed)).toBe('claude-opus-4');
+  });
+
+  it('keeps the listed id when the dashed one is listed too, or would not come back', () => {
+    expect(
+      claudeCodeId('claude-sonnet-4.5', [
+        'claude-sonnet-4.5',
+        'claude-sonnet-4-5',
+      ]),
+    ).toBe('claude-sonnet-4.5');
+  });
+});
+
 describe('claudeCodeEnv', () => {
   it('sets the newest model of each family, main and small fast included', () => {
     expect(claudeCodeEnv(MODELS, 'http://127.0.0.1:8080', undefined)).toBe(
@@ -46,10 +63,10 @@ describe('claudeCodeEnv', () => {
         'export ANTHROPIC_BASE_URL=http://127.0.0.1:8080',
         'export ANTHROPIC_AUTH_TOKEN=copilot-proxy  # any value: keys are off',
         'export ANTHROPIC_MODEL=claude-sonnet-4-5-20250929',
-        'export ANTHROPIC_DEFAULT_OPUS_MODEL=claude-opus-4.6',
+        'export ANTHROPIC_DEFAULT_OPUS_MODEL=claude-opus-4-6',
         'export ANTHROPIC_DEFAULT_SONNET_MODEL=claude-sonnet-4-5-20250929',
-        'export ANTHROPIC_DEFAULT_HAIKU_MODEL=claude-haiku-4.5',
-        'export ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4.5',
+        'export ANTHROPIC_DEFAULT_HAIKU_MODEL=claude-haiku-4-5',
+        'export ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4-5',
         '# Claude models on this account: claude-opus-4.6, claude-opus-4-5, claude-haiku-4.5, claude-sonnet-4-5-20250929, claude-opus-4, claude-sonnet-4, claude-3.5-haiku, claude-3.5-sonnet',
         '',
       ].join('\n'),
@@ -61,10 +78,10 @@ describe('claudeCodeEnv', () => {
       ANTHROPIC_BASE_URL: 'http://h:1',
       ANTHROPIC_AUTH_TOKEN: 'copilot-proxy',
       ANTHROPIC_MODEL: 'claude-sonnet-4-5-20250929',
-      ANTHROPIC_DEFAULT_OPUS_MODEL: 'claude-opus-4.6',
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'claude-opus-4-6',
       ANTHROPIC_DEFAULT_SONNET_MODEL: 'claude-sonnet-4-5-20250929',
-      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'claude-haiku-4.5',
-      ANTHROPIC_SMALL_FAST_MODEL: 'claude-haiku-4.5',
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'claude-haiku-4-5',
+      ANTHROPIC_SMALL_FAST_MODEL: 'claude-haiku-4-5',
     });
   });
 
@@ -94,9 +111,9 @@ describe('claudeCodeEnv', () => {
       undefined,
     );
     expect(evaluate(lines)).toMatchObject({
-      ANTHROPIC_DEFAULT_OPUS_MODEL: 'claude-sonnet-4.5',
-      ANTHROPIC_DEFAULT_SONNET_MODEL: 'claude-sonnet-4.5',
-      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'claude-sonnet-4.5',
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'claude-sonnet-4-5',
+      ANTHROPIC_DEFAULT_SONNET_MODEL: 'claude-sonnet-4-5',
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'claude-sonnet-4-5',
     });
     expect(lines).toContain(
       '# No opus model on this account: opus is claude-sonnet-4.5\n',

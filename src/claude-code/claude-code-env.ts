@@ -1,7 +1,20 @@
 import { chatModels, ModelEntry } from '../client-helpers/account-models';
 import { HelperError } from '../client-helpers/helper-error';
 import { newestFirst } from '../client-helpers/model-version';
+import { resolveModel } from '../models/model-resolver';
 import { shellQuote } from './shell-quote';
+
+/**
+ * An id as Claude Code spells its own models (`claude-sonnet-4-5`, dashes):
+ * it takes dotted ids for unknown or retired models ("Claude Sonnet 4 was
+ * retired"), while the proxy resolves the dashed one to the account's dotted id.
+ * Kept as listed when the dashed spelling would not come back to it alone.
+ */
+export function claudeCodeId(id: string, listed: readonly string[]): string {
+  const dashed = id.replace(/-(\d{1,2})\.(\d{1,2})$/, '-$1-$2');
+  if (dashed === id) return id;
+  return resolveModel(dashed, (m) => listed.includes(m)) === id ? dashed : id;
+}
 
 type Family = 'opus' | 'sonnet' | 'haiku';
 
@@ -60,9 +73,10 @@ export function claudeCodeEnv(
     );
     return claude[0];
   };
-  const opus = pick('opus');
-  const sonnet = pick('sonnet');
-  const haiku = pick('haiku');
+  const all = usable.map((m) => m.id);
+  const opus = claudeCodeId(pick('opus'), all);
+  const sonnet = claudeCodeId(pick('sonnet'), all);
+  const haiku = claudeCodeId(pick('haiku'), all);
   const exportLine = (name: string, value: string) =>
     `export ${name}=${shellQuote(value)}`;
   return [
