@@ -276,8 +276,9 @@ async function cpuUsPerRequest(
  * counts the body itself: the agent-shaped ~200 KB conversation (a normal count)
  * beside adversarial text whose BPE once cost time quadratic in each unbroken run
  * (50 KB of one letter; 10,000 CJK characters without a space). `amount`
- * requests of each, one at a time after a warm-up of two: the proxy's CPU ms
- * (`/proc/<pid>/stat`) and the client's wall ms per count.
+ * requests of each, one a second after a warm-up (past 250 ms of counting in a
+ * second the proxy estimates instead): the proxy's CPU ms (`/proc/<pid>/stat`)
+ * and the client's wall ms per exact count.
  */
 async function countTokensCost(
   proxy: Target,
@@ -302,17 +303,29 @@ async function countTokensCost(
   for (const [name, body] of Object.entries(bodies)) {
     const count = async () => {
       const answer = await postOnce(proxy, '/v1/messages/count_tokens', body);
-      if (answer.status !== 200 || !answer.headers['x-token-count-estimate'])
+      if (
+        answer.status !== 200 ||
+        answer.headers['x-token-count-estimate'] !== 'o200k_base'
+      )
         throw new Error(
-          `count_tokens (${name}) answered ${answer.status}, not counted locally: ${answer.body.slice(0, 300)}`,
+          `count_tokens (${name}) answered ${answer.status}, not counted exactly: ${answer.body.slice(0, 300)}`,
         );
     };
-    for (let i = 0; i < 2; i++) await count();
-    const before = cpuTicks(proxy.proc.pid!);
-    const started = performance.now();
-    for (let i = 0; i < amount; i++) await count();
-    const wallMs = (performance.now() - started) / amount;
-    const ticks = cpuTicks(proxy.proc.pid!) - before;
+    // The proxy counts exactly for at most 250 ms of each second (then it
+    // estimates from the size): one count a second measures the exact count.
+    const pause = () => new Promise((r) => setTimeout(r, 1_100));
+    await count();
+    let ticks = 0;
+    let wall = 0;
+    for (let i = 0; i < amount; i++) {
+      await pause();
+      const before = cpuTicks(proxy.proc.pid!);
+      const started = performance.now();
+      await count();
+      wall += performance.now() - started;
+      ticks += cpuTicks(proxy.proc.pid!) - before;
+    }
+    const wallMs = wall / amount;
     const cpuMs = ((ticks / CLOCK_TICKS_PER_SECOND) * 1e3) / amount;
     measures[`countTokens${name}CpuMs`] = cpuMs;
     measures[`countTokens${name}WallMs`] = wallMs;
@@ -533,7 +546,7 @@ async function main(): Promise<void> {
     collect(await memoryAfterRequests(proxy));
     collect(await cpuPerRequest(both, settings.cpuRequests));
     collect(await sseLag(both, settings.streams, true));
-    collect(await countTokensCost(proxy, 20));
+    collect(await countTokensCost(proxy, 5));
     collect(
       await bridgeCost(
         proxy,
