@@ -23,6 +23,7 @@ import {
   stopSequences,
   stringAt,
 } from './json-fields';
+import { functionTool, namedToolChoice } from './function-tool';
 import { noteUnhandledKeys } from './notes';
 import { notCarried } from './refusal';
 
@@ -363,24 +364,14 @@ class ChatReader {
       this.notes,
       'tools[].function',
     );
-    const result: BridgeTool = {
-      name: stringAt(fn.name, `${fnPath}.name`),
-      parameters: optionalRecord(fn.parameters, `${fnPath}.parameters`) ?? {
-        type: 'object',
-        properties: {},
-      },
-    };
-    const description = optionalString(fn.description, `${fnPath}.description`);
-    if (description !== undefined) result.description = description;
-    const strict = optionalBoolean(fn.strict, `${fnPath}.strict`);
-    if (strict !== undefined) result.strict = strict;
-    return result;
+    return functionTool(fn, fnPath);
   }
 
   toolChoice(value: unknown, request: BridgeRequest): void {
     if (!isSet(value)) return;
-    if (value === 'auto' || value === 'none' || value === 'required') {
-      request.toolChoice = { type: value };
+    const named = namedToolChoice(value);
+    if (named) {
+      request.toolChoice = named;
       return;
     }
     const choice = recordAt(value, 'tool_choice');

@@ -23,6 +23,7 @@ import {
   recordAt,
   stringAt,
 } from './json-fields';
+import { functionTool, namedToolChoice } from './function-tool';
 import { noteIgnored, noteUnhandledKeys } from './notes';
 import { notCarried } from './refusal';
 import { flatToolName } from './tool-names';
@@ -412,24 +413,14 @@ class ResponsesReader {
       this.notes,
       'tools[]',
     );
-    const result: BridgeTool = {
-      name: stringAt(tool.name, `${path}.name`),
-      parameters: optionalRecord(tool.parameters, `${path}.parameters`) ?? {
-        type: 'object',
-        properties: {},
-      },
-    };
-    const description = optionalString(tool.description, `${path}.description`);
-    if (description !== undefined) result.description = description;
-    const strict = optionalBoolean(tool.strict, `${path}.strict`);
-    if (strict !== undefined) result.strict = strict;
-    return result;
+    return functionTool(tool, path);
   }
 
   toolChoice(value: unknown, request: BridgeRequest): void {
     if (!isSet(value)) return;
-    if (value === 'auto' || value === 'none' || value === 'required') {
-      request.toolChoice = { type: value };
+    const named = namedToolChoice(value);
+    if (named) {
+      request.toolChoice = named;
       return;
     }
     const choice = recordAt(value, 'tool_choice');
