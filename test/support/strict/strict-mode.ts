@@ -115,15 +115,13 @@ export class StrictMode {
     const path = ex.url.pathname;
     if (path.startsWith('/_test/')) return false;
     if (this.answers.connectionClose) ex.res.setHeader('connection', 'close');
-    if (ex.req.method !== 'POST' || !(path in FALLBACK)) {
-      const refusal = this.firstRefusal(
-        { path, headers: ex.req.headers, body: {}, model: '' },
-        ['g5'],
-      );
-      return refusal
-        ? this.send(ex, path, undefined, refusal[0], refusal[1])
-        : false;
-    }
+    // Header rules that need no body (g5) come first, on every path.
+    const gate = this.firstRefusal(
+      { path, headers: ex.req.headers, body: {}, model: '' },
+      ['g5'],
+    );
+    if (gate) return this.send(ex, path, undefined, gate[0], gate[1]);
+    if (ex.req.method !== 'POST' || !(path in FALLBACK)) return false;
     const body = jsonBody(ex.record.body);
     if (!body)
       return this.send(
