@@ -886,6 +886,12 @@ describe('strict fake Copilot', () => {
       usage: { cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     });
     const events = eventsOf(await post(M, claude({ stream: true })));
+    const paced = eventsOf(
+      await post(M, claude({ stream: true }), { 'x-fake-interval-ms': '0' }),
+    );
+    expect(paced.map((e) => e.type ?? e)).toEqual(
+      events.map((e) => e.type ?? e),
+    );
     expect(events.slice(-2)).toEqual([{ type: 'message_stop' }, '[DONE]']);
     expect(events.find((e) => e.type === 'message_delta')).toMatchObject({
       context_management: { applied_edits: [] },
