@@ -21,6 +21,7 @@ import { responsesToChat } from './directions/responses-to-chat';
 import { Api, API_PATHS, BridgeNotes, Json, UntranslatableError } from './ir';
 import { resolveModel } from '../models/model-resolver';
 import { withModel } from '../models/model-in-body';
+import { describeIgnored } from './requests/notes';
 import { splitToolName } from './requests/tool-names';
 
 const DIRECTIONS: readonly Direction[] = [
@@ -163,14 +164,13 @@ export class BridgeStage {
       deleteHeader(headers, 'anthropic-beta');
     }
     context.bridge = direction.name;
-    context.bridgeIgnored =
-      notes.ignored.length > 0 ? notes.ignored : undefined;
+    const ignored = describeIgnored(notes);
+    context.bridgeIgnored = ignored.length > 0 ? ignored : undefined;
     this.metrics.bridged.inc({ direction: direction.name });
     const extra: Record<string, string> = {
       'X-Copilot-Bridge': direction.name,
     };
-    if (notes.ignored.length > 0)
-      extra['X-Bridge-Ignored'] = notes.ignored.join(', ');
+    if (ignored.length > 0) extra['X-Bridge-Ignored'] = ignored.join(', ');
     return {
       request: {
         ...request,
