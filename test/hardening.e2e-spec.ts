@@ -1,7 +1,17 @@
+import { ClientRequest, request as httpRequest } from 'node:http';
 import { FakeCopilotApi } from './support/fake-copilot-api';
+import { HeldUpstream } from './support/held-upstream';
+import { keysFile } from './support/keys-file';
+import { RedisServer } from './support/redis-server';
 import { rawRequest, RawResponse, waitFor } from './support/http-client';
 import { SpawnedApp, spawnApp } from './support/spawn-app';
-import { emptyConfigHome, FIXTURE_COPILOT_TOKEN } from './support/test-app';
+import {
+  emptyConfigHome,
+  FIXTURE_COPILOT_TOKEN,
+  redisConnected,
+  startApp,
+  TestApp,
+} from './support/test-app';
 
 /**
  * Issue 24, "Hardening": one request must never crash, stall or overspend the
@@ -126,3 +136,135 @@ describe('issue 24: hardening (a real process)', () => {
     });
   });
 });
+
+/** A chat answer that reports 0.3 AIU, as Copilot's `copilot_usage` does. */
+const CHAT_03_AIU = JSON.stringify({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  model: 'gpt-4o',
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'ok' },
+      finish_reason: 'stop',
+    },
+  ],
+  usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+  copilot_usage: { total_nano_aiu: 300_000_000, token_details: [] },
+});
+
+describe.each(['memory', 'redis'])(
+  '3. a credits budget under parallel calls (usage in %s)',
+  (store) => {
+    const FIRST = 'sk-credits-first-000001';
+    const LEARNED = 'sk-credits-learned-0002';
+    let fake: FakeCopilotApi;
+    let upstream: HeldUpstream;
+    let redis: RedisServer | undefined;
+    let proxy: TestApp;
+    let holding = false;
+    const open: ClientRequest[] = [];
+
+    beforeAll(async () => {
+      fake = await new FakeCopilotApi().start();
+      upstream = await new HeldUpstream(
+        fake.url,
+        (req) =>
+          holding && req.method === 'POST' && req.url === '/chat/completions',
+      ).start();
+      if (store === 'redis') redis = await RedisServer.start();
+      proxy = await startApp({
+        COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+        COPILOT_API_BASE_URL: upstream.url,
+        PROXY_KEYS_FILE: keysFile(`keys:
+  - name: first
+    key: ${FIRST}
+    quota: { period: day, credits: 1 }
+  - name: learned
+    key: ${LEARNED}
+    quota: { period: day, credits: 1 }
+`),
+        ...(redis && { REDIS_URL: redis.url }),
+      });
+      if (redis) await waitFor(() => redisConnected(proxy));
+    });
+    afterAll(async () => {
+      for (const req of open) req.destroy();
+      await proxy?.close();
+      await upstream?.stop();
+      await redis?.stop();
+      await fake?.stop();
+    });
+
+    /** Sends a chat call; resolves with its status when answered (a held one never is). */
+    const call = (key: string) =>
+      new Promise<number>((resolve) => {
+        const body = JSON.stringify({
+          model: 'gpt-4o',
+          messages: [{ role: 'user', content: 'Hi' }],
+        });
+        const url = new URL(`${proxy.url}/v1/chat/completions`);
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            headers: {
+              ...JSON_TYPE,
+              authorization: `Bearer ${key}`,
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', () => undefined);
+        open.push(req);
+        req.end(body);
+      });
+
+    /** 20 calls at once, upstream holding them: how many went upstream. */
+    async function twentyAtOnce(key: string): Promise<number> {
+      const before = upstream.held.length;
+      let refused = 0;
+      for (let i = 0; i < 20; i++)
+        void call(key).then((status) => {
+          expect(status).toBe(429);
+          refused++;
+        });
+      await waitFor(() => upstream.held.length - before + refused === 20);
+      return upstream.held.length - before;
+    }
+
+    it("admits one call at a time while the model's credit rate is unknown", async () => {
+      holding = true;
+      expect(await twentyAtOnce(FIRST)).toBe(1);
+    });
+
+    it('admits at most what the learned rate says fits in the budget', async () => {
+      holding = false;
+      fake.script('/chat/completions', {
+        headers: { 'content-type': 'application/json' },
+        body: CHAT_03_AIU,
+      });
+      expect(await call(LEARNED)).toBe(200);
+      await waitFor(async () => {
+        const res = await rawRequest(`${proxy.url}/usage`, {
+          headers: { authorization: `Bearer ${LEARNED}` },
+        });
+        const day = (
+          JSON.parse(res.body.toString()) as {
+            periods: Array<{ period: string; credits: number }>;
+          }
+        ).periods.find((p) => p.period === 'day')!;
+        return day.credits > 0;
+      });
+      holding = true;
+      // 0.3 AIU used, 0.3 a call: two more fit in 1 AIU, not three.
+      expect(await twentyAtOnce(LEARNED)).toBe(2);
+    });
+  },
+);
