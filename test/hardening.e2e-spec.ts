@@ -107,6 +107,97 @@ describe('issue 24: hardening (a real process)', () => {
     );
   });
 
+  describe('4. tool-call arguments nested past the stack in an upstream answer', () => {
+    const deep = (levels: number) =>
+      '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+    const ARGS = deep(20_000);
+    const messages = (model: string, stream = false) =>
+      JSON.stringify({
+        model,
+        max_tokens: 64,
+        stream,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+
+    it.each([
+      [
+        'messages->chat',
+        'gemini-2.5-pro',
+        '/chat/completions',
+        {
+          id: 'chatcmpl-deep',
+          object: 'chat.completion',
+          model: 'gemini-2.5-pro',
+          choices: [
+            {
+              index: 0,
+              message: {
+                role: 'assistant',
+                content: null,
+                tool_calls: [
+                  {
+                    id: 'call_deep',
+                    type: 'function',
+                    function: { name: 'f', arguments: ARGS },
+                  },
+                ],
+              },
+              finish_reason: 'tool_calls',
+            },
+          ],
+          usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+        },
+      ],
+      [
+        'messages->responses',
+        'gpt-5.1-codex',
+        '/responses',
+        {
+          id: 'resp_deep',
+          object: 'response',
+          status: 'completed',
+          model: 'gpt-5.1-codex',
+          output: [
+            {
+              type: 'function_call',
+              id: 'fc_deep',
+              call_id: 'call_deep',
+              name: 'f',
+              arguments: ARGS,
+              status: 'completed',
+            },
+          ],
+          usage: { input_tokens: 5, output_tokens: 1, total_tokens: 6 },
+        },
+      ],
+    ])(
+      '%s: answers a 502 in Anthropic shape, and the process lives',
+      async (direction, model, path, answer) => {
+        const before = await monthRequests(app.url);
+        fake.script(path, {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(answer),
+        });
+        const res = await rawRequest(`${app.url}/v1/messages`, {
+          method: 'POST',
+          headers: JSON_TYPE,
+          body: messages(model),
+        });
+        expect(res.headers['x-copilot-bridge']).toBe(direction);
+        expect(res.status).toBe(502);
+        expect(JSON.parse(res.body.toString())).toEqual({
+          type: 'error',
+          error: {
+            type: 'api_error',
+            message: expect.stringMatching(/could not be translated/),
+          },
+        });
+        await alive();
+        expect(await settledRequests(app.url, before + 1)).toBe(before + 1);
+      },
+    );
+  });
+
   describe('2. many unknown keys', () => {
     it('120,000 distinct keys: a bounded header and log list, and /healthz answers meanwhile', async () => {
       const extra = Array.from({ length: 120_000 }, (_, i) => `"k${i}":1`);
