@@ -22,8 +22,10 @@ const DEFAULT_FAILED_ATTEMPTS = 20;
  * SDKs); `ClientKeyRegistry` matches it in constant time. The matched key's name
  * (never the key) goes into the request context. Wrong keys count per client
  * address and per key prefix (`RATE_LIMIT_MAX` per window, else 20 a minute);
- * past that the address (or prefix) gets 429 until its window ends. A request
- * with no key at all gets 401 and is not counted.
+ * past that, wrong keys from the address (or with the prefix) get 429 until its
+ * window ends — a valid key is always let in (the keys are long and random:
+ * the limiter slows a guessing client, it is no lock on the key space). A
+ * request with no key at all gets 401 and is not counted.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -54,6 +56,13 @@ export class ApiKeyGuard implements CanActivate {
         headers: CHALLENGE,
       });
     }
+    // A valid key is never refused by the wrong-key limiter: one address behind
+    // a NAT, or guesses sharing its first characters, must not lock it out.
+    const match = this.keys.match(presented);
+    if (match !== undefined) {
+      requestContext(req).keyName = match.name;
+      return true;
+    }
     // Counted by address and by the key's first characters, so rotating a
     // forgeable X-Forwarded-For does not reset the count of one key's guesses.
     const trackers = [
@@ -69,13 +78,8 @@ export class ApiKeyGuard implements CanActivate {
         headers: { 'retry-after': String(blockedFor) },
       });
     }
-    const match = this.keys.match(presented);
-    if (match === undefined) {
-      for (const tracker of trackers) this.failures.recordFailure(tracker);
-      throw new ProxyError('unauthorized', { headers: CHALLENGE });
-    }
-    requestContext(req).keyName = match.name;
-    return true;
+    for (const tracker of trackers) this.failures.recordFailure(tracker);
+    throw new ProxyError('unauthorized', { headers: CHALLENGE });
   }
 }
 
