@@ -3,6 +3,7 @@ import { FakeCopilotApi } from './support/fake-copilot-api';
 import { HeldUpstream } from './support/held-upstream';
 import { keysFile } from './support/keys-file';
 import { RedisServer } from './support/redis-server';
+import { MetricsServer } from '../src/metrics/metrics-server';
 import { rawRequest, RawResponse, waitFor } from './support/http-client';
 import { SpawnedApp, spawnApp } from './support/spawn-app';
 import {
@@ -359,3 +360,88 @@ describe.each(['memory', 'redis'])(
     });
   },
 );
+
+describe('6. /metrics: series by key name only where usage of every key may be read', () => {
+  const ADMIN = 'sk-metrics-admin-000001';
+  const ALICE = 'sk-metrics-alice-000002';
+  const KEYS = `keys:
+  - name: admin
+    key: ${ADMIN}
+    readAllUsage: true
+  - name: alice
+    key: ${ALICE}
+`;
+  let fake: FakeCopilotApi;
+  let main: TestApp;
+  let separate: TestApp;
+  const PER_KEY =
+    /^copilot_proxy_(tokens|premium_requests|credits|quota_rejections)_total/m;
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+    const env = {
+      COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+      COPILOT_API_BASE_URL: fake.url,
+      PROXY_KEYS_FILE: keysFile(KEYS),
+    };
+    main = await startApp(env);
+    separate = await startApp({ ...env, METRICS_PORT: '0' });
+    for (const app of [main, separate]) {
+      const res = await rawRequest(`${app.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...JSON_TYPE, authorization: `Bearer ${ALICE}` },
+        body: JSON.stringify({
+          model: 'gpt-4o',
+          messages: [{ role: 'user', content: 'Hi' }],
+        }),
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    await main?.close();
+    await separate?.close();
+    await fake?.stop();
+  });
+
+  const scrape = async (url: string, key?: string) => {
+    const res = await rawRequest(`${url}/metrics`, {
+      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+    });
+    return { status: res.status, text: res.body.toString() };
+  };
+
+  it('the main port gives no one without the right a key name or figure', async () => {
+    await waitFor(
+      async () => /key="alice"/.test((await scrape(main.url, ADMIN)).text),
+    );
+    for (const key of [undefined, ALICE]) {
+      const { status, text } = await scrape(main.url, key);
+      expect(status).toBe(200);
+      expect(text).toContain('copilot_proxy_requests_total');
+      expect(text).not.toMatch(PER_KEY);
+      expect(text).not.toContain('alice');
+    }
+  });
+
+  it('a key with readAllUsage gets them on the main port', async () => {
+    const { text } = await scrape(main.url, ADMIN);
+    expect(text).toMatch(
+      /^copilot_proxy_premium_requests_total\{key="alice",model="gpt-4o"\} 1$/m,
+    );
+  });
+
+  it('a wrong key is refused as anywhere, and counted', async () => {
+    expect((await scrape(main.url, 'sk-metrics-wrong-0003')).status).toBe(401);
+  });
+
+  it('the metrics port (METRICS_PORT) gives every series', async () => {
+    const port = separate.app.get(MetricsServer).address!.port;
+    await waitFor(async () =>
+      /key="alice"/.test((await scrape(`http://127.0.0.1:${port}`)).text),
+    );
+    const { text } = await scrape(`http://127.0.0.1:${port}`);
+    expect(text).toMatch(PER_KEY);
+    expect(text).toContain('copilot_proxy_requests_total');
+  });
+});

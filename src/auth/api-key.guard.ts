@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings';
 import { ProxyError } from '../errors/proxy-error';
 import { requestContext } from '../request-context/request-context';
 import { ClientKeyRegistry } from './client-key.registry';
-import { sha256 } from './client-keys';
+import { ClientKey, sha256 } from './client-keys';
 import { FailedKeyLimiter } from './failed-key-limiter';
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="copilot-proxy"' };
@@ -56,13 +56,19 @@ export class ApiKeyGuard implements CanActivate {
         headers: CHALLENGE,
       });
     }
-    // A valid key is never refused by the wrong-key limiter: one address behind
-    // a NAT, or guesses sharing its first characters, must not lock it out.
+    requestContext(req).keyName = this.keyOf(req, presented).name;
+    return true;
+  }
+
+  /**
+   * The key `presented` is, or a `ProxyError`: 401 for a wrong key, counted,
+   * and 429 past the wrong-key limit. A valid key is never refused by the
+   * wrong-key limiter: one address behind a NAT, or guesses sharing its first
+   * characters, must not lock it out.
+   */
+  keyOf(req: Request, presented: string): ClientKey {
     const match = this.keys.match(presented);
-    if (match !== undefined) {
-      requestContext(req).keyName = match.name;
-      return true;
-    }
+    if (match !== undefined) return match;
     // Counted by address and by the key's first characters, so rotating a
     // forgeable X-Forwarded-For does not reset the count of one key's guesses.
     const trackers = [
@@ -88,7 +94,8 @@ function keyPrefix(key: string): string {
   return sha256(key.slice(0, 12)).toString('hex').slice(0, 16);
 }
 
-function presentedKey(req: IncomingMessage): string | undefined {
+/** The key a request presents (`Authorization: Bearer` or `x-api-key`), if any. */
+export function presentedKey(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined && /^bearer /i.test(auth)) return auth.slice(7).trim();
   const apiKey = req.headers['x-api-key'];
