@@ -3,6 +3,7 @@ import { FakeCopilotApi } from './support/fake-copilot-api';
 import { HeldUpstream } from './support/held-upstream';
 import { keysFile } from './support/keys-file';
 import { RedisServer } from './support/redis-server';
+import { o200kLoaded } from '../src/inspection/o200k-encoder';
 import { MetricsServer } from '../src/metrics/metrics-server';
 import { rawRequest, RawResponse, waitFor } from './support/http-client';
 import { SpawnedApp, spawnApp } from './support/spawn-app';
@@ -444,4 +445,40 @@ describe('6. /metrics: series by key name only where usage of every key may be r
     expect(text).toMatch(PER_KEY);
     expect(text).toContain('copilot_proxy_requests_total');
   });
+});
+
+describe('7. low items', () => {
+  const ALICE = 'sk-low-alice-00000001';
+  let fake: FakeCopilotApi;
+  let proxy: TestApp;
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+    proxy = await startApp({
+      COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+      COPILOT_API_BASE_URL: fake.url,
+      PROXY_KEYS_FILE: keysFile(`keys:\n  - name: alice\n    key: ${ALICE}\n`),
+    });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await fake?.stop();
+  });
+
+  it('the count_tokens tokenizer is loaded before the server listens', () => {
+    // No count was asked for: loaded by the start, not by a first count.
+    expect(o200kLoaded()).toBe(true);
+  });
+
+  it.each(['/usage', '/usage/history'])(
+    '%s is never cached, and varies by key',
+    async (path) => {
+      const res = await rawRequest(proxy.url + path, {
+        headers: { authorization: `Bearer ${ALICE}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.vary).toBe('Authorization, x-api-key');
+    },
+  );
 });
