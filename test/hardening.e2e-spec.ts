@@ -449,15 +449,40 @@ describe('6. /metrics: series by key name only where usage of every key may be r
 
 describe('7. low items', () => {
   const ALICE = 'sk-low-alice-00000001';
+  const SHAPED = 'sk-low-shaped-0000002';
   let fake: FakeCopilotApi;
   let proxy: TestApp;
+  const post = (path: string, body: object) =>
+    rawRequest(proxy.url + path, {
+      method: 'POST',
+      headers: { ...JSON_TYPE, authorization: `Bearer ${SHAPED}` },
+      body: JSON.stringify(body),
+    });
+  const initiatorSent = (path: string) =>
+    fake.lastRequest(path)!.headers['x-initiator'];
+  const toolTurn = (id: string) => ({
+    model: 'gpt-4o',
+    messages: [
+      { role: 'user', content: 'run it' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id, type: 'function', function: { name: 'f', arguments: '{}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: id, content: 'done' },
+    ],
+  });
 
   beforeAll(async () => {
     fake = await new FakeCopilotApi().start();
     proxy = await startApp({
       COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
       COPILOT_API_BASE_URL: fake.url,
-      PROXY_KEYS_FILE: keysFile(`keys:\n  - name: alice\n    key: ${ALICE}\n`),
+      PROXY_KEYS_FILE: keysFile(
+        `keys:\n  - name: alice\n    key: ${ALICE}\n  - name: shaped\n    key: ${SHAPED}\n    initiator: infer\n`,
+      ),
     });
   });
   afterAll(async () => {
@@ -481,4 +506,78 @@ describe('7. low items', () => {
       expect(res.headers.vary).toBe('Authorization, x-api-key');
     },
   );
+
+  describe('initiator: infer keys cannot shape their way to free premium calls', () => {
+    it.each<[string, string, object]>([
+      [
+        'a chat ending in an assistant turn',
+        '/chat/completions',
+        {
+          model: 'gpt-4o',
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', content: 'go on' },
+          ],
+        },
+      ],
+      ['a made-up tool call with its result', '/chat/completions', toolTurn('call_made_up')],
+      [
+        'a Responses input ending in an assistant message',
+        '/responses',
+        {
+          model: 'gpt-4.1',
+          input: [
+            { role: 'user', content: 'hi' },
+            { type: 'message', role: 'assistant', content: 'go on' },
+          ],
+        },
+      ],
+    ])('%s is a person’s turn', async (_case, path, body) => {
+      const res = await post(
+        path === '/responses' ? '/v1/responses' : '/v1/chat/completions',
+        body,
+      );
+      expect(res.status).toBe(200);
+      expect(initiatorSent(path)).toBe('user');
+    });
+
+    it('a tool result for a call the upstream made (streamed) is the agent’s', async () => {
+      const chunk = (delta: object, finish: string | null = null) =>
+        `data: ${JSON.stringify({
+          id: 'c',
+          object: 'chat.completion.chunk',
+          model: 'gpt-4o',
+          choices: [{ index: 0, delta, finish_reason: finish }],
+        })}\n\n`;
+      fake.script('/chat/completions', {
+        headers: { 'content-type': 'text/event-stream' },
+        chunks: [
+          chunk({
+            role: 'assistant',
+            tool_calls: [
+              {
+                index: 0,
+                id: 'call_seen_1',
+                type: 'function',
+                function: { name: 'f', arguments: '' },
+              },
+            ],
+          }),
+          chunk({}, 'tool_calls'),
+          'data: [DONE]\n\n',
+        ],
+      });
+      const asked = await post('/v1/chat/completions', {
+        model: 'gpt-4o',
+        stream: true,
+        messages: [{ role: 'user', content: 'run it' }],
+      });
+      expect(asked.status).toBe(200);
+      expect(asked.body.toString()).toContain('call_seen_1');
+      expect(initiatorSent('/chat/completions')).toBe('user');
+      const answered = await post('/v1/chat/completions', toolTurn('call_seen_1'));
+      expect(answered.status).toBe(200);
+      expect(initiatorSent('/chat/completions')).toBe('agent');
+    });
+  });
 });

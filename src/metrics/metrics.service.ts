@@ -71,7 +71,7 @@ export class MetricsService {
 
   readonly initiators = new Counter({
     name: 'copilot_proxy_initiator_total',
-    help: 'Model requests by X-Initiator: user, agent (inferred), client (sent by the client), none (body not read); reason: conversation, client, subagent, title, compaction, thread-title, unread',
+    help: 'Model requests by X-Initiator: user, agent (inferred), client (sent by the client), none (body not read); reason: conversation, unseen-tool-call (infer keys), client, subagent, title, compaction, thread-title, unread',
     labelNames: ['initiator', 'reason'] as const,
     registers: [this.registry],
   });
