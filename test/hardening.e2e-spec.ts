@@ -3,6 +3,7 @@ import { FakeCopilotApi } from './support/fake-copilot-api';
 import { HeldUpstream } from './support/held-upstream';
 import { keysFile } from './support/keys-file';
 import { RedisServer } from './support/redis-server';
+import { AnswerBudget } from '../src/http/answer-budget';
 import { o200kLoaded } from '../src/inspection/o200k-encoder';
 import { MetricsServer } from '../src/metrics/metrics-server';
 import { rawRequest, RawResponse, waitFor } from './support/http-client';
@@ -579,5 +580,75 @@ describe('7. low items', () => {
       expect(answered.status).toBe(200);
       expect(initiatorSent('/chat/completions')).toBe('agent');
     });
+  });
+});
+
+describe('7. translated huge images: held within the answer budget', () => {
+  const MiB = 1024 * 1024;
+  let fake: FakeCopilotApi;
+  let proxy: TestApp;
+
+  beforeAll(async () => {
+    fake = await new FakeCopilotApi().start();
+    proxy = await startApp({
+      COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+      COPILOT_API_BASE_URL: fake.url,
+      ANSWER_BUDGET_BYTES: String(5 * MiB),
+    });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await fake?.stop();
+  });
+
+  /** An Anthropic request with an image of `bytes` base64 characters. */
+  const withImage = (model: string, bytes: number) =>
+    rawRequest(`${proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: JSON.stringify({
+        model,
+        max_tokens: 16,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'image',
+                source: {
+                  type: 'base64',
+                  media_type: 'image/png',
+                  data: 'A'.repeat(bytes),
+                },
+              },
+              { type: 'text', text: 'what is it?' },
+            ],
+          },
+        ],
+      }),
+    });
+
+  it('translates a large image while the budget holds it twice, and gives it back after', async () => {
+    const budget = proxy.app.get(AnswerBudget);
+    for (let i = 0; i < 3; i++) {
+      const res = await withImage('gemini-2.5-pro', 1.5 * MiB);
+      expect(res.headers['x-copilot-bridge']).toBe('messages->chat');
+      expect(res.status).toBe(200);
+      // Given back when the request ends.
+      await waitFor(() => budget.heldBytes === 0);
+    }
+  });
+
+  it('answers 503 (try again) for one the budget cannot hold, and sends the same natively', async () => {
+    const before = fake.served.length;
+    // 2 × 2.6 MiB: past the 5 MiB budget.
+    const res = await withImage('gemini-2.5-pro', 2.6 * MiB);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(JSON.parse(res.body.toString()).error.message).toMatch(
+      /translating too many large requests/,
+    );
+    expect(fake.served.length).toBe(before);
+    expect((await withImage('claude-sonnet-4', 2.6 * MiB)).status).toBe(200);
   });
 });
