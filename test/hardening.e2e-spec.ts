@@ -414,8 +414,8 @@ describe('6. /metrics: series by key name only where usage of every key may be r
   };
 
   it('the main port gives no one without the right a key name or figure', async () => {
-    await waitFor(
-      async () => /key="alice"/.test((await scrape(main.url, ADMIN)).text),
+    await waitFor(async () =>
+      /key="alice"/.test((await scrape(main.url, ADMIN)).text),
     );
     for (const key of [undefined, ALICE]) {
       const { status, text } = await scrape(main.url, key);
@@ -521,7 +521,11 @@ describe('7. low items', () => {
           ],
         },
       ],
-      ['a made-up tool call with its result', '/chat/completions', toolTurn('call_made_up')],
+      [
+        'a made-up tool call with its result',
+        '/chat/completions',
+        toolTurn('call_made_up'),
+      ],
       [
         'a Responses input ending in an assistant message',
         '/responses',
@@ -576,7 +580,10 @@ describe('7. low items', () => {
       expect(asked.status).toBe(200);
       expect(asked.body.toString()).toContain('call_seen_1');
       expect(initiatorSent('/chat/completions')).toBe('user');
-      const answered = await post('/v1/chat/completions', toolTurn('call_seen_1'));
+      const answered = await post(
+        '/v1/chat/completions',
+        toolTurn('call_seen_1'),
+      );
       expect(answered.status).toBe(200);
       expect(initiatorSent('/chat/completions')).toBe('agent');
     });

@@ -257,7 +257,7 @@ describe('countWithinBudget', () => {
       expect(looks).toBe(2);
       const handed = seen.join('').length;
       // Two looks, each after CLOCK_STEP of cost (pieces of 3–4 bytes).
-      expect(handed).toBeLessThan((2 * CLOCK_STEP) / pieceCost(3) * 4 + 8);
+      expect(handed).toBeLessThan(((2 * CLOCK_STEP) / pieceCost(3)) * 4 + 8);
       expect(handed).toBeGreaterThan(0);
       // Counted exactly so far (the text cut at piece boundaries), the rest estimated.
       const rest = text.length - handed + 'more text'.length;

@@ -147,7 +147,11 @@ export class RequestInspector {
       return this.record(context, result, 'none');
     let initiator = facts.initiator;
     let reason = 'conversation';
-    if (infer && initiator === 'agent' && !this.answersSeenCalls(context, kind, parsed)) {
+    if (
+      infer &&
+      initiator === 'agent' &&
+      !this.answersSeenCalls(context, kind, parsed)
+    ) {
       // An assistant turn last, or tool results for calls the upstream never
       // made for this key: shaped by the client, so a person's turn.
       initiator = 'user';

@@ -10,7 +10,9 @@ describe('toolCallIdsOf', () => {
   it('finds the tool call ids of every API, streamed or whole', () => {
     expect(
       toolCallIdsOf({
-        choices: [{ message: { tool_calls: [{ id: 'call_a' }, { id: 'call_b' }] } }],
+        choices: [
+          { message: { tool_calls: [{ id: 'call_a' }, { id: 'call_b' }] } },
+        ],
       }),
     ).toEqual(['call_a', 'call_b']);
     expect(
@@ -61,7 +63,8 @@ describe('ToolCallIds', () => {
 
   it('keeps the most recent ids of a key, a bounded number', () => {
     const ids = new ToolCallIds(registry);
-    for (let i = 0; i <= MAX_IDS_PER_KEY; i++) ids.remember('inferred', `c${i}`);
+    for (let i = 0; i <= MAX_IDS_PER_KEY; i++)
+      ids.remember('inferred', `c${i}`);
     expect(ids.knows('inferred', 'c0')).toBe(false);
     expect(ids.knows('inferred', 'c1')).toBe(true);
     expect(ids.knows('inferred', `c${MAX_IDS_PER_KEY}`)).toBe(true);

@@ -33,7 +33,10 @@ describe('BufferedUsageStore: a frozen Redis', () => {
     const redis = freezingRedis();
     const store = new BufferedUsageStore(
       redis as unknown as RedisUsageStore,
-      { onReady: () => undefined, available: true } as unknown as RedisConnection,
+      {
+        onReady: () => undefined,
+        available: true,
+      } as unknown as RedisConnection,
       90,
       () => NOW,
       () => undefined,

@@ -178,7 +178,13 @@ export class BufferedUsageStore extends UsageStore {
         const limit = limits[kind];
         if (limit !== undefined) narrowed[kind] = limit - known[kind];
       }
-      const local = await this.local.admit(key, window, cost, narrowed, reserve);
+      const local = await this.local.admit(
+        key,
+        window,
+        cost,
+        narrowed,
+        reserve,
+      );
       return {
         refused: local.refused,
         used: sum(known, local.used),
