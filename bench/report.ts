@@ -164,6 +164,23 @@ export function renderTable(results: Results, settings: RunSettings): string {
       `${fmt(proxy.bridgeBridgedErrors)} / ${fmt(proxy.bridgeNativeErrors)}, ${fmt(proxy.bridgeBridgedCpuErrors)} / ${fmt(proxy.bridgeNativeCpuErrors)}`,
       '0',
     ),
+    own(
+      'count_tokens stall: worst /healthz ms during a count, 20,000 letters',
+      `${fmt(proxy.countTokensStallLettersMs, 1)} (${fmt(proxy.countTokensStallLettersErrors)} errors)`,
+      '≤ 250',
+    ),
+    own(
+      'count_tokens stall: worst /healthz ms during a count, 200,000 CJK chars',
+      `${fmt(proxy.countTokensStallCjkMs, 1)} (${fmt(proxy.countTokensStallCjkErrors)} errors)`,
+      '≤ 250',
+    ),
+    [
+      'peak RSS MiB, 4 × 25 MiB images at once, translated (200 / 503)',
+      `${fmt(proxy.imagesTranslatedPeakRssMiB)} (${fmt(proxy.imagesTranslatedOk)} / ${fmt(proxy.imagesTranslatedBusy)})`,
+      `native ${fmt(proxy.imagesNativePeakRssMiB)} (${fmt(proxy.imagesNativeOk)} / ${fmt(proxy.imagesNativeBusy)})`,
+      fmt(proxy.imagesTranslatedPeakRssMiB / proxy.imagesNativePeakRssMiB, 2),
+      '< 512',
+    ],
     own('team: cache-hit req/s (32 conns)', fmt(proxy.teamCacheHitRps), ''),
     own(
       'team: cache-hit p99 latency ms',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { freePort } from '../test/support/redis-server';
 import { LaunchedNode, launchNode } from '../test/support/spawn-app';
 import { agentRequestBody } from './agent-request';
+import { countTokensStalls, translatedImagesRss } from './hardening';
 import {
   bridgedStreams,
   get,
@@ -579,6 +580,13 @@ async function main(): Promise<void> {
       ),
     );
     collect(await cacheHits(team, settings.seconds));
+    collect(await countTokensStalls(proxy, 3));
+    // Last: its RSS grows by hundreds of MiB. Every body read whole, however
+    // many at once (one key's share would otherwise let only the first be read).
+    const images = await startVariant(fake.url, 'images', {
+      INSPECT_KEY_SHARE_BYTES: String(128 * 1024 * 1024),
+    });
+    collect(await translatedImagesRss(images));
 
     const table = renderTable(results, settings);
     process.stdout.write(`\n${table}\n`);

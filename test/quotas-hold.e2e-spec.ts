@@ -409,6 +409,35 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
 
     it('with initiator: infer, ignores the client and decides from the conversation', async () => {
       const before = await monthOf(ctx.proxy, INFERRED);
+      // The upstream calls the tool the next turn answers (call_1): since issue
+      // 24 an infer key's tool results count as the agent's only for calls the
+      // proxy saw the upstream make for it.
+      ctx.fake.script('/chat/completions', {
+        headers: JSON_TYPE,
+        body: JSON.stringify({
+          id: 'chatcmpl-tool',
+          object: 'chat.completion',
+          model: 'claude-sonnet-4',
+          choices: [
+            {
+              index: 0,
+              message: {
+                role: 'assistant',
+                content: null,
+                tool_calls: [
+                  {
+                    id: 'call_1',
+                    type: 'function',
+                    function: { name: 'f', arguments: '{}' },
+                  },
+                ],
+              },
+              finish_reason: 'tool_calls',
+            },
+          ],
+          usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+        }),
+      });
       expect((await sonnet(INFERRED, 'user', 'agent')).status).toBe(200);
       expect(sentUpstream()).toEqual(['user']);
       const afterUser = await settledMonth(

@@ -116,7 +116,9 @@ describe('credits: AI credits counted from copilot_usage, and a credits quota', 
     expect(day.credits).toBeCloseTo(0.003702, 9);
     expect(usage.body.note).toMatch(/counted from what Copilot reports/);
     const metrics = (
-      await request(ctx.proxy.app.getHttpServer()).get('/metrics')
+      await request(ctx.proxy.app.getHttpServer())
+        .get('/metrics')
+        .set(bearer(ADMIN))
     ).text;
     expect(metrics).toMatch(
       /copilot_proxy_credits_total\{key="alice",model="gpt-4o"\} 0\.001234/,

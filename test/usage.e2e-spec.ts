@@ -193,7 +193,9 @@ describe('usage metering, named keys and quotas', () => {
       promptTokens: 2,
     });
 
-    const metrics = (await request(server()).get('/metrics')).text;
+    // Series by key name: for a key that may read all usage (issue 24).
+    const metrics = (await request(server()).get('/metrics').set(bearer(ADMIN)))
+      .text;
     expect(metrics).toContain(
       'copilot_proxy_tokens_total{key="alice",model="gpt-4o",kind="prompt"} 5',
     );
@@ -244,7 +246,8 @@ describe('usage metering, named keys and quotas', () => {
       .get('/v1/models')
       .set(bearer(CAPPED));
     expect(models.status).toBe(429);
-    const metrics = (await request(server()).get('/metrics')).text;
+    const metrics = (await request(server()).get('/metrics').set(bearer(ADMIN)))
+      .text;
     expect(metrics).toContain(
       'copilot_proxy_quota_rejections_total{key="capped"} 2',
     );

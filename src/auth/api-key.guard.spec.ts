@@ -154,6 +154,29 @@ describe('ApiKeyGuard', () => {
     expect(JSON.stringify(error.headers)).not.toContain(presented);
   });
 
+  it('never refuses a valid key: wrong keys sharing its prefix, and its address, are limited alone', async () => {
+    const aaaa = 'copilot-proxy-aaaa0123456789';
+    const bbbb = 'copilot-proxy-bbbb0123456789';
+    const limited = await createGuard(`${aaaa},${bbbb}`);
+    const from = (ip: string, key: string) =>
+      Object.assign(requestWith({ authorization: `Bearer ${key}` }), { ip });
+    const codes = Array.from(
+      { length: 22 },
+      (_, i) =>
+        refusal(limited, from('10.0.0.1', `copilot-proxy-guess${i}`)).code,
+    );
+    expect(codes.slice(0, 20)).toEqual(Array(20).fill('unauthorized'));
+    expect(codes.slice(20)).toEqual(Array(2).fill('rate_limit_exceeded'));
+    // The prefix and the guessing address are blocked for wrong keys...
+    expect(
+      refusal(limited, from('10.0.0.2', 'copilot-proxy-guessX')).code,
+    ).toBe('rate_limit_exceeded');
+    // ...never for valid ones, from other addresses or from that one.
+    for (const ip of ['10.0.0.2', '10.0.0.3', '10.0.0.1'])
+      for (const key of [aaaa, bbbb])
+        expect(limited.canActivate(contextFor(from(ip, key)))).toBe(true);
+  });
+
   it('lets a @Public() handler through without a key', () => {
     const req = requestWith({});
     expect(

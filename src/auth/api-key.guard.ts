@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings';
 import { ProxyError } from '../errors/proxy-error';
 import { requestContext } from '../request-context/request-context';
 import { ClientKeyRegistry } from './client-key.registry';
-import { sha256 } from './client-keys';
+import { ClientKey, sha256 } from './client-keys';
 import { FailedKeyLimiter } from './failed-key-limiter';
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="copilot-proxy"' };
@@ -22,8 +22,10 @@ const DEFAULT_FAILED_ATTEMPTS = 20;
  * SDKs); `ClientKeyRegistry` matches it in constant time. The matched key's name
  * (never the key) goes into the request context. Wrong keys count per client
  * address and per key prefix (`RATE_LIMIT_MAX` per window, else 20 a minute);
- * past that the address (or prefix) gets 429 until its window ends. A request
- * with no key at all gets 401 and is not counted.
+ * past that, wrong keys from the address (or with the prefix) get 429 until its
+ * window ends — a valid key is always let in (the keys are long and random:
+ * the limiter slows a guessing client, it is no lock on the key space). A
+ * request with no key at all gets 401 and is not counted.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -54,6 +56,19 @@ export class ApiKeyGuard implements CanActivate {
         headers: CHALLENGE,
       });
     }
+    requestContext(req).keyName = this.keyOf(req, presented).name;
+    return true;
+  }
+
+  /**
+   * The key `presented` is, or a `ProxyError`: 401 for a wrong key, counted,
+   * and 429 past the wrong-key limit. A valid key is never refused by the
+   * wrong-key limiter: one address behind a NAT, or guesses sharing its first
+   * characters, must not lock it out.
+   */
+  keyOf(req: Request, presented: string): ClientKey {
+    const match = this.keys.match(presented);
+    if (match !== undefined) return match;
     // Counted by address and by the key's first characters, so rotating a
     // forgeable X-Forwarded-For does not reset the count of one key's guesses.
     const trackers = [
@@ -69,13 +84,8 @@ export class ApiKeyGuard implements CanActivate {
         headers: { 'retry-after': String(blockedFor) },
       });
     }
-    const match = this.keys.match(presented);
-    if (match === undefined) {
-      for (const tracker of trackers) this.failures.recordFailure(tracker);
-      throw new ProxyError('unauthorized', { headers: CHALLENGE });
-    }
-    requestContext(req).keyName = match.name;
-    return true;
+    for (const tracker of trackers) this.failures.recordFailure(tracker);
+    throw new ProxyError('unauthorized', { headers: CHALLENGE });
   }
 }
 
@@ -84,7 +94,8 @@ function keyPrefix(key: string): string {
   return sha256(key.slice(0, 12)).toString('hex').slice(0, 16);
 }
 
-function presentedKey(req: IncomingMessage): string | undefined {
+/** The key a request presents (`Authorization: Bearer` or `x-api-key`), if any. */
+export function presentedKey(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined && /^bearer /i.test(auth)) return auth.slice(7).trim();
   const apiKey = req.headers['x-api-key'];

@@ -3,6 +3,7 @@ import type { UpstreamResponse } from '../copilot/upstream-transport';
 import {
   clientResponseHeaders,
   deleteHeader,
+  dropUnwritableHeaders,
   isEventStream,
 } from '../http/header-policy';
 import { SseParser } from '../http/sse';
@@ -14,6 +15,10 @@ import type { Json, StreamPart } from './ir';
 
 /** An upstream body translated whole (a JSON answer, an error) is held up to this. */
 export const MAX_TRANSLATED_BYTES = 8 * 1024 * 1024;
+
+/** What the client is told when an upstream answer cannot be translated. */
+const UNTRANSLATABLE_ANSWER =
+  'The Copilot API answer could not be translated (nested too deeply or malformed)';
 
 /** Headers that describe the upstream's body, not the translated one. */
 const BODY_HEADERS = [
@@ -78,28 +83,46 @@ export class AnswerTranslation {
     const writer = this.direction.streamWriter(this.writer);
     const write = (parts: StreamPart[]) =>
       parts.map((p) => writer.write(p)).join('');
+    const cutShort = (message: string) =>
+      write([{ type: 'error', message, status: 502, code: 'upstream_error' }]) +
+      writer.end();
+    // What comes from upstream must not throw out of the relay (an answer nested
+    // past the stack): the client gets an error event, and nothing more.
+    let broken = false;
+    const guarded = (produce: () => string): string => {
+      if (broken) return '';
+      try {
+        return produce();
+      } catch {
+        broken = true;
+        try {
+          return cutShort(UNTRANSLATABLE_ANSWER);
+        } catch {
+          return '';
+        }
+      }
+    };
     return {
       chunk: (chunk) =>
-        parser
-          .push(chunk)
-          .map((event) => write(reader.push(event)))
-          .join(''),
-      end: () => {
-        const rest = parser.end().map((event) => write(reader.push(event)));
-        return rest.join('') + write(reader.end()) + writer.end();
-      },
+        guarded(() =>
+          parser
+            .push(chunk)
+            .map((event) => write(reader.push(event)))
+            .join(''),
+        ),
+      end: () =>
+        guarded(() => {
+          const rest = parser.end().map((event) => write(reader.push(event)));
+          return rest.join('') + write(reader.end()) + writer.end();
+        }),
       fail: (outcome) =>
-        write([
-          {
-            type: 'error',
-            message:
-              outcome === 'idle_timeout'
-                ? 'The Copilot API stopped sending: the answer is cut short'
-                : 'The Copilot API connection broke: the answer is cut short',
-            status: 502,
-            code: 'upstream_error',
-          },
-        ]) + writer.end(),
+        guarded(() =>
+          cutShort(
+            outcome === 'idle_timeout'
+              ? 'The Copilot API stopped sending: the answer is cut short'
+              : 'The Copilot API connection broke: the answer is cut short',
+          ),
+        ),
     };
   }
 
@@ -120,12 +143,46 @@ export class AnswerTranslation {
     const send = (status: number, body: string) => {
       headers['Content-Type'] = 'application/json; charset=utf-8';
       headers['Content-Length'] = String(Buffer.byteLength(body));
+      // Written in the upstream body's `end` handler: it must not throw there.
+      dropUnwritableHeaders(headers);
       if (!res.headersSent) res.writeHead(status, headers);
       return body;
     };
     const contentType = upstream.rawHeaders.find(
       (_, i, all) => i % 2 === 1 && all[i - 1].toLowerCase() === 'content-type',
     );
+    const written = (body: Buffer): string => {
+      if (tooLarge)
+        return send(
+          502,
+          this.failure(502, 'The Copilot API answer is too large to translate'),
+        );
+      if (!ok) {
+        return send(
+          upstream.status,
+          clientErrorBody(this.direction.client, upstream.status, {
+            contentType,
+            body,
+          }),
+        );
+      }
+      const answer = parseJson(body);
+      if (!answer)
+        return send(
+          502,
+          this.failure(
+            502,
+            'The Copilot API answered something that is not JSON',
+          ),
+        );
+      const read = this.direction.readAnswer(answer);
+      if (read.finishReason === 'error')
+        return send(502, this.failure(502, failedMessage(answer)));
+      return send(
+        upstream.status,
+        JSON.stringify(this.direction.writeAnswer(read, this.writer)),
+      );
+    };
     return {
       chunk: (chunk) => {
         if (tooLarge) return '';
@@ -144,39 +201,12 @@ export class AnswerTranslation {
       end: () => {
         const body = Buffer.concat(chunks, size);
         letGo();
-        if (tooLarge)
-          return send(
-            502,
-            this.failure(
-              502,
-              'The Copilot API answer is too large to translate',
-            ),
-          );
-        if (!ok) {
-          return send(
-            upstream.status,
-            clientErrorBody(this.direction.client, upstream.status, {
-              contentType,
-              body,
-            }),
-          );
+        try {
+          return written(body);
+        } catch {
+          // An answer the bridge cannot read or write (nested past the stack).
+          return send(502, this.failure(502, UNTRANSLATABLE_ANSWER));
         }
-        const answer = parseJson(body);
-        if (!answer)
-          return send(
-            502,
-            this.failure(
-              502,
-              'The Copilot API answered something that is not JSON',
-            ),
-          );
-        const read = this.direction.readAnswer(answer);
-        if (read.finishReason === 'error')
-          return send(502, this.failure(502, failedMessage(answer)));
-        return send(
-          upstream.status,
-          JSON.stringify(this.direction.writeAnswer(read, this.writer)),
-        );
       },
       fail: () => {
         letGo();

@@ -21,7 +21,11 @@ import { responsesToChat } from './directions/responses-to-chat';
 import { Api, API_PATHS, BridgeNotes, Json, UntranslatableError } from './ir';
 import { resolveModel } from '../models/model-resolver';
 import { withModel } from '../models/model-in-body';
+import { describeIgnored } from './requests/notes';
 import { splitToolName } from './requests/tool-names';
+
+/** Translated bodies from this size on are held within the answer budget. */
+const HELD_FROM_BYTES = 1024 * 1024;
 
 const DIRECTIONS: readonly Direction[] = [
   messagesToChat,
@@ -93,7 +97,7 @@ export class BridgeStage {
     const direction = DIRECTIONS.find(
       (d) => d.client === client && d.upstream === upstream,
     )!;
-    return this.translated(
+    const plan = this.translated(
       context,
       request,
       body,
@@ -101,6 +105,10 @@ export class BridgeStage {
       id,
       model.maxOutputTokens,
     );
+    // Nothing reads the parsed body past translation: its strings (a 25 MiB
+    // data URL is one) need not live as long as the request.
+    inspection.body = undefined;
+    return plan;
   }
 
   /** The client's bytes with only the `model` value changed. */
@@ -126,6 +134,7 @@ export class BridgeStage {
     id: string,
     maxOutputTokens: number | undefined,
   ): BridgePlan {
+    const held = this.holdForTranslation(context, request.body as Buffer, id);
     const notes: BridgeNotes = { ignored: [] };
     let bytes: Buffer;
     let written: unknown;
@@ -141,6 +150,7 @@ export class BridgeStage {
       written = direction.writeRequest(read, notes);
       bytes = Buffer.from(JSON.stringify(written), 'utf8');
     } catch (error) {
+      held.release(held.bytes * 2);
       if (error instanceof RangeError) {
         // A body nested past the stack (a schema 100,000 levels deep).
         throw new ProxyError('untranslatable', {
@@ -154,6 +164,9 @@ export class BridgeStage {
         detail: `bridge ${direction.name}: ${error.field}`,
       });
     }
+    // The translation's text is gone; its bytes are held until the request ends.
+    held.release(held.bytes);
+    context.onEnd(() => held.release(held.bytes));
     if (body.model !== id) context.modelRequested = body.model as string;
     const headers = { ...request.headers };
     setHeader(headers, 'Content-Length', String(bytes.length));
@@ -164,14 +177,13 @@ export class BridgeStage {
       deleteHeader(headers, 'anthropic-beta');
     }
     context.bridge = direction.name;
-    context.bridgeIgnored =
-      notes.ignored.length > 0 ? notes.ignored : undefined;
+    const ignored = describeIgnored(notes);
+    context.bridgeIgnored = ignored.length > 0 ? ignored : undefined;
     this.metrics.bridged.inc({ direction: direction.name });
     const extra: Record<string, string> = {
       'X-Copilot-Bridge': direction.name,
     };
-    if (notes.ignored.length > 0)
-      extra['X-Bridge-Ignored'] = notes.ignored.join(', ');
+    if (ignored.length > 0) extra['X-Bridge-Ignored'] = ignored.join(', ');
     return {
       body: written,
       request: {
@@ -191,6 +203,33 @@ export class BridgeStage {
         extra,
         this.answers,
       ),
+    };
+  }
+
+  /**
+   * A large translated request is held in memory twice while it is written
+   * (its JSON text, then its bytes) and once until it ends (the bytes sent,
+   * kept for a retry): within the answer budget, so that concurrent huge
+   * images cannot take the process past its memory limit. Past it the client
+   * is told to try again shortly (503).
+   */
+  private holdForTranslation(
+    context: RequestContext,
+    body: Buffer,
+    id: string,
+  ): { bytes: number; release(bytes: number): void } {
+    const bytes = body.length >= HELD_FROM_BYTES ? body.length : 0;
+    if (bytes > 0 && !this.answers.tryReserve(bytes * 2)) {
+      throw new ProxyError('translation_busy', {
+        headers: { 'retry-after': '1' },
+        detail: `bridge to ${id}: ${bytes} bytes to translate past the answer budget`,
+      });
+    }
+    return {
+      bytes,
+      release: (n) => {
+        if (n > 0) this.answers.release(n);
+      },
     };
   }
 

@@ -118,6 +118,12 @@ export const PROXY_ERRORS = {
     type: 'invalid_request_error',
     message: 'The client closed the request',
   },
+  translation_busy: {
+    status: 503,
+    type: 'server_error',
+    message:
+      'The proxy is translating too many large requests at once for its memory: try again shortly',
+  },
   usage_unavailable: {
     status: 503,
     type: 'server_error',

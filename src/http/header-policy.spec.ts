@@ -1,5 +1,6 @@
 import {
   clientResponseHeaders,
+  dropUnwritableHeaders,
   isEventStream,
   upstreamRequestHeaders,
   UpstreamHeaderPolicy,
@@ -199,5 +200,24 @@ describe('isEventStream', () => {
     ).toBe(true);
     expect(isEventStream(['Content-Type', 'application/json'])).toBe(false);
     expect(isEventStream([])).toBe(false);
+  });
+});
+
+describe('dropUnwritableHeaders', () => {
+  it('drops what Node would refuse to write, keeps the rest', () => {
+    const headers: Record<string, string | string[]> = {
+      'X-Fine': 'a b',
+      'X-Bad': 'a\u0100',
+      'X-Split': 'a\r\nSet-Cookie: x=1',
+      'X-List': ['ok', 'nul\u0000'],
+      'Bad Name': 'x',
+    };
+    expect(dropUnwritableHeaders(headers)).toEqual([
+      'X-Bad',
+      'X-Split',
+      'X-List',
+      'Bad Name',
+    ]);
+    expect(headers).toEqual({ 'X-Fine': 'a b' });
   });
 });

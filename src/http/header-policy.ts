@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 /** RFC 9110 §7.6.1 connection-specific fields, plus the legacy Proxy-Connection. */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -178,4 +179,25 @@ export function setHeader(
 ): void {
   deleteHeader(headers, name.toLowerCase());
   headers[name] = value;
+}
+
+/**
+ * Drops every header Node would refuse to write (a name or value with a
+ * character outside what HTTP allows), so that writing the head cannot throw —
+ * in a stream callback nothing would catch it. Returns the names dropped.
+ */
+export function dropUnwritableHeaders(headers: HeaderFields): string[] {
+  const dropped: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    try {
+      validateHeaderName(name);
+      for (const one of Array.isArray(value) ? value : [value])
+        validateHeaderValue(name, String(one));
+    } catch {
+      delete headers[name];
+      dropped.push(name);
+    }
+  }
+  return dropped;
 }

@@ -1,4 +1,5 @@
 import {
+  CLOCK_STEP,
   COUNT_LIMITS,
   countWithinBudget,
   CountLimits,
@@ -30,6 +31,10 @@ const halves: BpeEncoder = {
   pattern: o200k.pattern,
   count: (text) => Math.ceil(text.length / 2),
 };
+
+/** What {@link halves} counts for the texts it was handed. */
+const halvesOf = (seen: string[]): number =>
+  seen.reduce((sum, text) => sum + halves.count(text), 0);
 
 /** The longest piece o200k_base's pre-tokenizer finds in any of `texts`. */
 function longestPiece(texts: readonly string[]): number {
@@ -235,6 +240,40 @@ describe('countWithinBudget', () => {
       const count = countWithinBudget(texts, encoder);
       expect(seen.length).toBeLessThan(100_000);
       expect(count).toBe(texts.length * o200k.count('hello world'));
+    });
+  });
+
+  describe('a deadline: each count bounded in time, not only by the cost model', () => {
+    it('stops at the first look at the clock past the deadline, and estimates the rest', () => {
+      const { encoder, seen } = spy(halves);
+      let looks = 0;
+      const text = 'abc '.repeat(200_000);
+      const count = countWithinBudget([text, 'more text'], encoder, {
+        ...COUNT_LIMITS,
+        deadline: 10,
+        // The clock passes the deadline on its second look.
+        now: () => (++looks === 1 ? 0 : 10),
+      });
+      expect(looks).toBe(2);
+      const handed = seen.join('').length;
+      // Two looks, each after CLOCK_STEP of cost (pieces of 3–4 bytes).
+      expect(handed).toBeLessThan(((2 * CLOCK_STEP) / pieceCost(3)) * 4 + 8);
+      expect(handed).toBeGreaterThan(0);
+      // Counted exactly so far (the text cut at piece boundaries), the rest estimated.
+      const rest = text.length - handed + 'more text'.length;
+      expect(count).toBe(
+        halvesOf(seen) + Math.round((rest * halvesOf(seen)) / handed),
+      );
+    });
+
+    it('counts exactly while the deadline is not reached', () => {
+      expect(
+        countWithinBudget([PROSE.repeat(100)], o200k, {
+          ...COUNT_LIMITS,
+          deadline: 1,
+          now: () => 0,
+        }),
+      ).toBe(o200k.count(PROSE.repeat(100)));
     });
   });
 });

@@ -6,7 +6,18 @@ export interface CountLimits {
   maxPiece: number;
   /** The cost, in the units of {@link pieceCost}, counted exactly (> 0). */
   budget: number;
+  /**
+   * When counting must stop, on `now`'s clock (`performance.now()` unless
+   * given): the cost model is an estimate, and a slower core than it assumes
+   * must not stall the event loop for longer. Checked every
+   * {@link CLOCK_STEP} of cost, at a piece boundary.
+   */
+  deadline?: number;
+  now?: () => number;
 }
+
+/** How much cost is counted between two looks at the clock (about 5 ms). */
+export const CLOCK_STEP = 100_000;
 
 /**
  * The defaults: pieces of up to 256 code units (words, CJK clauses between
@@ -43,6 +54,7 @@ export const pieceCost = (bytes: number): number => PER_PIECE + bytes * bytes;
  *   counted (the rest of that text and every later one) are estimated at the
  *   tokens per byte of what was counted, and the total rounded to an integer:
  *   `counted + round(restBytes × countedTokens / countedBytes)`.
+ * - Deadline: past `limits.deadline`, counting stops as if the budget were spent.
  */
 export function countWithinBudget(
   texts: readonly string[],
@@ -54,6 +66,10 @@ export function countWithinBudget(
   let tokens = 0;
   let countedBytes = 0;
   let restBytes = 0;
+  const { deadline } = limits;
+  const now = limits.now ?? (() => performance.now());
+  /** The cost spent when the clock was last looked at. */
+  let looked = 0;
   for (const text of texts) {
     if (spent >= limits.budget) {
       restBytes += Buffer.byteLength(text);
@@ -83,6 +99,13 @@ export function countWithinBudget(
         countedBytes += bytes;
         if (long) countUpTo(to);
         at = to;
+        if (deadline !== undefined && spent - looked >= CLOCK_STEP) {
+          // A piece (or part) boundary: counting may stop here, exactly so far.
+          countUpTo(to);
+          looked = spent;
+          // Past it, counting stops at the next piece, as past the budget.
+          if (now() >= deadline) spent = Infinity;
+        }
       }
       return true;
     });

@@ -1,4 +1,8 @@
-import { ConversationKind, readConversation } from './conversation';
+import {
+  answeredToolCalls,
+  ConversationKind,
+  readConversation,
+} from './conversation';
 
 /** A tiny PNG as a data URL, the way the SDKs inline screenshots. */
 const PNG_BASE64 =
@@ -677,5 +681,69 @@ describe('readConversation: images in Responses tool outputs', () => {
       initiator: 'agent',
       vision: true,
     });
+  });
+});
+
+describe('answeredToolCalls: the calls the last turn answers', () => {
+  it('reads Chat’s trailing tool messages', () => {
+    expect(
+      answeredToolCalls('chat', {
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'tool', tool_call_id: 'a', content: '1' },
+          { role: 'tool', tool_call_id: 'b', content: '2' },
+        ],
+      }),
+    ).toEqual(['b', 'a']);
+    expect(
+      answeredToolCalls('chat', {
+        messages: [{ role: 'assistant', content: 'go on' }],
+      }),
+    ).toEqual([]);
+  });
+
+  it('reads the last Messages user turn’s tool results', () => {
+    expect(
+      answeredToolCalls('messages', {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: 'toolu_1', content: 'x' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual(['toolu_1']);
+    expect(
+      answeredToolCalls('messages', {
+        messages: [{ role: 'assistant', content: 'go on' }],
+      }),
+    ).toEqual([]);
+  });
+
+  it('reads Responses’ trailing call outputs', () => {
+    expect(
+      answeredToolCalls('responses', {
+        input: [
+          { role: 'user', content: 'hi' },
+          { type: 'function_call_output', call_id: 'c1', output: 'x' },
+          { type: 'custom_tool_call_output', call_id: 'c2', output: 'y' },
+        ],
+      }),
+    ).toEqual(['c2', 'c1']);
+    expect(
+      answeredToolCalls('responses', {
+        input: [{ type: 'message', role: 'assistant', content: 'go on' }],
+      }),
+    ).toEqual([]);
+  });
+
+  it('answers nothing for a result without a string id', () => {
+    expect(
+      answeredToolCalls('chat', {
+        messages: [{ role: 'tool', tool_call_id: 7, content: '1' }],
+      }),
+    ).toEqual([]);
   });
 });

@@ -115,3 +115,47 @@ function hasImage(content: unknown, depth = 0): boolean {
   }
   return false;
 }
+
+/**
+ * The tool call ids the last turn answers with its tool results: Chat's
+ * trailing `tool` messages, the last Messages `user` turn's `tool_result`
+ * blocks, Responses' trailing `*_call_output` items. Empty when the last turn
+ * is no tool result (an assistant turn, a person's message).
+ */
+export function answeredToolCalls(
+  kind: ConversationKind,
+  body: unknown,
+): string[] {
+  if (!isObject(body)) return [];
+  const ids: string[] = [];
+  const list = kind === 'responses' ? body.input : body.messages;
+  if (!Array.isArray(list)) return ids;
+  if (kind === 'messages') {
+    const last: unknown = list[list.length - 1];
+    if (!isObject(last) || last.role !== 'user' || !Array.isArray(last.content))
+      return ids;
+    for (const block of last.content) {
+      if (!isObject(block) || block.type !== 'tool_result') continue;
+      if (typeof block.tool_use_id !== 'string') return [];
+      ids.push(block.tool_use_id);
+    }
+    return ids;
+  }
+  for (let i = list.length - 1; i >= 0; i--) {
+    const item: unknown = list[i];
+    const answer =
+      kind === 'chat'
+        ? isObject(item) && item.role === 'tool'
+          ? item.tool_call_id
+          : undefined
+        : isObject(item) &&
+            typeof item.type === 'string' &&
+            item.type.endsWith('_call_output')
+          ? item.call_id
+          : undefined;
+    if (answer === undefined) break;
+    if (typeof answer !== 'string') return [];
+    ids.push(answer);
+  }
+  return ids;
+}

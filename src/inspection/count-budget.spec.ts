@@ -17,4 +17,18 @@ describe('CountBudget', () => {
     now = 1000;
     expect(budget.count(slow, estimate)).toEqual({ tokens: 7, exact: true });
   });
+
+  it('gives each count what is left of the second: one count cannot pass the budget either', () => {
+    let now = 0;
+    const budget = new CountBudget(100, () => now);
+    const given: number[] = [];
+    const count = (ms: number) => {
+      given.push(ms);
+      now += 30;
+      return 7;
+    };
+    budget.count(count, () => 1);
+    budget.count(count, () => 1);
+    expect(given).toEqual([100, 70]);
+  });
 });

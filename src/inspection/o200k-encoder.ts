@@ -10,8 +10,12 @@ export interface BpeEncoder {
 
 let encoder: BpeEncoder | undefined;
 
+/** Whether o200k_base is loaded (`TokenCountFallback` loads it at start). */
+export const o200kLoaded = (): boolean => encoder !== undefined;
+
 /**
- * o200k_base, loaded on first use (a few MB): most proxies never need it.
+ * o200k_base (a few MB), loaded once: at start, before the server listens, as
+ * loading takes over a second of the event loop.
  * Special-token markers such as `<|endoftext|>` count as the plain text they
  * are: a prompt may quote them, and the default of js-tiktoken is to throw.
  */

@@ -15,7 +15,12 @@ import { MetricsService } from '../metrics/metrics.service';
 import type { RequestContext } from '../request-context/request-context';
 import { backgroundCall } from './background-call';
 import { BodyBuffers } from './body-buffers';
-import { readConversation } from './conversation';
+import {
+  answeredToolCalls,
+  ConversationKind,
+  readConversation,
+} from './conversation';
+import { ToolCallIds } from './tool-call-ids';
 
 /** What inspection made of a model request: what to send, and its parsed body. */
 export interface Inspection {
@@ -34,7 +39,8 @@ const MAX_LOGGED_MODEL = 100;
  * and a client's background calls spend no premium request) and
  * `Copilot-Vision-Request: true` when a part is an image. A client's own
  * `X-Initiator` wins, sent on as exactly `user` or `agent`, unless its key says
- * `initiator: infer`. The bytes go upstream as they came, with a
+ * `initiator: infer`: then a turn is the agent's only when its tool results
+ * answer tool calls the upstream made for that key (`ToolCallIds`). The bytes go upstream as they came, with a
  * `Content-Length`; a body that is not JSON, or longer than `INSPECT_MAX_BYTES`,
  * goes as it is, streamed, with nothing inferred. Inspection never fails a request.
  */
@@ -48,6 +54,7 @@ export class RequestInspector {
     private readonly metrics: MetricsService,
     private readonly buffers: BodyBuffers,
     private readonly keys: ClientKeyRegistry,
+    private readonly toolCalls: ToolCallIds,
   ) {
     const inspection = config.get('inspection', { infer: true });
     this.enabled = inspection.initiator === 'auto';
@@ -138,9 +145,34 @@ export class RequestInspector {
     }
     if (facts.initiator === undefined)
       return this.record(context, result, 'none');
-    headers['X-Initiator'] = facts.initiator;
-    context.initiatorHeader = facts.initiator;
-    return this.record(context, result, facts.initiator, 'conversation');
+    let initiator = facts.initiator;
+    let reason = 'conversation';
+    if (
+      infer &&
+      initiator === 'agent' &&
+      !this.answersSeenCalls(context, kind, parsed)
+    ) {
+      // An assistant turn last, or tool results for calls the upstream never
+      // made for this key: shaped by the client, so a person's turn.
+      initiator = 'user';
+      reason = 'unseen-tool-call';
+    }
+    headers['X-Initiator'] = initiator;
+    context.initiatorHeader = initiator;
+    return this.record(context, result, initiator, reason);
+  }
+
+  /** The last turn is tool results, each for a call the upstream made for this key. */
+  private answersSeenCalls(
+    context: RequestContext,
+    kind: ConversationKind,
+    body: unknown,
+  ): boolean {
+    const ids = answeredToolCalls(kind, body);
+    return (
+      ids.length > 0 &&
+      ids.every((id) => this.toolCalls.knows(context.keyName!, id))
+    );
   }
 
   private record(

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -8,6 +8,8 @@ import type { UpstreamResponse } from '../copilot/upstream-transport';
 import type { RequestContext } from '../request-context/request-context';
 import { BodyBuffers } from './body-buffers';
 import { CountBudget } from './count-budget';
+import { COUNT_LIMITS } from './budgeted-count';
+import { o200kEncoder } from './o200k-encoder';
 import { countTokens } from './token-counter';
 import { resolveModel } from '../models/model-resolver';
 import { withModel } from '../models/model-in-body';
@@ -29,7 +31,7 @@ export const ESTIMATE_HEADER = 'X-Token-Count-Estimate';
  * proxy's count comes from a BPE tokenizer and is marked as an estimate.
  */
 @Injectable()
-export class TokenCountFallback {
+export class TokenCountFallback implements OnModuleInit {
   private readonly maxBytes: number;
 
   private readonly aliases: ReadonlyMap<string, string>;
@@ -43,6 +45,14 @@ export class TokenCountFallback {
   ) {
     this.maxBytes = config.get('inspection', { infer: true }).maxBytes;
     this.aliases = config.get('bridge', { infer: true }).aliases;
+  }
+
+  /**
+   * Loads the tokenizer before the server listens: loaded by the first count,
+   * it held the event loop for 1.5 s while every other request waited.
+   */
+  onModuleInit(): void {
+    o200kEncoder();
   }
 
   /**
@@ -137,7 +147,14 @@ export class TokenCountFallback {
     const estimate = () => Math.ceil(bodyBytes / 4);
     let counted: { tokens: number; exact: boolean };
     try {
-      counted = this.budget.count(() => countTokens(parsed), estimate);
+      counted = this.budget.count(
+        (maxMs) =>
+          countTokens(parsed, undefined, {
+            ...COUNT_LIMITS,
+            deadline: performance.now() + maxMs,
+          }),
+        estimate,
+      );
     } catch {
       // A body nested past the stack: its size is the estimate.
       counted = { tokens: estimate(), exact: false };

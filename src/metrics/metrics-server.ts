@@ -13,7 +13,8 @@ import { MetricsService } from './metrics.service';
 /**
  * With `METRICS_PORT`, `/metrics` is served by a listener of its own, so the
  * Service port clients use never exposes it (Prometheus scrapes the pod's
- * metrics port). Nothing else is served there.
+ * metrics port). Nothing else is served there; every series is, those by key
+ * name included.
  */
 @Injectable()
 export class MetricsServer
@@ -53,7 +54,7 @@ export class MetricsServer
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }
-      void this.metrics.registry.metrics().then(
+      void this.metrics.scrape(true).then(
         (body) => {
           res.writeHead(200, {
             'content-type': this.metrics.registry.contentType,

@@ -23,11 +23,16 @@ const KNOWN_METHODS = new Set([
 /**
  * The service's Prometheus metrics, in a registry of its own (two apps in one
  * process, as in the tests, do not collide). Labels are closed sets: method,
- * route class, status code, outcome. Never a path, a key or a token.
+ * route class, status code, outcome. Never a path, a key or a token. The series
+ * by key name (tokens, premium requests, credits, quota rejections) are kept
+ * apart: `/usage` withholds other keys' figures from a plain key, so they are
+ * only scraped on `METRICS_PORT` or by a key that may read all usage.
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  /** The series labelled by key name. */
+  readonly keyRegistry = new Registry();
 
   readonly requests = new Counter({
     name: 'copilot_proxy_requests_total',
@@ -66,7 +71,7 @@ export class MetricsService {
 
   readonly initiators = new Counter({
     name: 'copilot_proxy_initiator_total',
-    help: 'Model requests by X-Initiator: user, agent (inferred), client (sent by the client), none (body not read); reason: conversation, client, subagent, title, compaction, thread-title, unread',
+    help: 'Model requests by X-Initiator: user, agent (inferred), client (sent by the client), none (body not read); reason: conversation, unseen-tool-call (infer keys), client, subagent, title, compaction, thread-title, unread',
     labelNames: ['initiator', 'reason'] as const,
     registers: [this.registry],
   });
@@ -75,21 +80,21 @@ export class MetricsService {
     name: 'copilot_proxy_tokens_total',
     help: 'Tokens used, by client key name, model and kind (prompt, cached, completion)',
     labelNames: ['key', 'model', 'kind'] as const,
-    registers: [this.registry],
+    registers: [this.keyRegistry],
   });
 
   readonly premiumRequests = new Counter({
     name: 'copilot_proxy_premium_requests_total',
     help: 'Premium requests spent (initiator user × the model multiplier), by key name and model',
     labelNames: ['key', 'model'] as const,
-    registers: [this.registry],
+    registers: [this.keyRegistry],
   });
 
   readonly quotaRejections = new Counter({
     name: 'copilot_proxy_quota_rejections_total',
     help: 'Requests refused because the key was past its quota',
     labelNames: ['key'] as const,
-    registers: [this.registry],
+    registers: [this.keyRegistry],
   });
 
   readonly upstreamRateLimited = new Counter({
@@ -136,7 +141,7 @@ export class MetricsService {
     name: 'copilot_proxy_credits_total',
     help: 'AI credits (AIU) Copilot reported, by key name and model',
     labelNames: ['key', 'model'] as const,
-    registers: [this.registry],
+    registers: [this.keyRegistry],
   });
 
   readonly usageStorageFailures = new Counter({
@@ -167,6 +172,13 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The Prometheus text: every series, or (`perKey` false) all but those by key name. */
+  async scrape(perKey: boolean): Promise<string> {
+    return perKey
+      ? Registry.merge([this.registry, this.keyRegistry]).metrics()
+      : this.registry.metrics();
   }
 
   /** Every answered request, refused ones included (`ServerListeners` calls it). */

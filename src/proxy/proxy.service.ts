@@ -11,6 +11,7 @@ import type { BodyTap } from '../http/body-tap';
 import { isEventStream } from '../http/header-policy';
 import { RequestInspector } from '../inspection/request-inspector';
 import { TokenCountFallback } from '../inspection/token-count.fallback';
+import { ToolCallIds } from '../inspection/tool-call-ids';
 import { MetricsService } from '../metrics/metrics.service';
 import {
   RequestContext,
@@ -60,6 +61,7 @@ export class ProxyService {
     private readonly bridge: BridgeStage,
     private readonly fingerprint: CopilotFingerprint,
     private readonly compat: CompatStage,
+    private readonly toolCalls: ToolCallIds,
   ) {}
 
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -100,11 +102,16 @@ export class ProxyService {
             plan.translation ? () => translatedHead(res) : () => upstream,
             isEventStream(upstream.rawHeaders),
           );
+    const calls = this.toolCalls.tap(
+      context.keyName,
+      upstream.status,
+      isEventStream(upstream.rawHeaders),
+    );
     this.relay.relay(
       context,
       upstream,
       res,
-      { upstream: this.meter(context, upstream), client: store },
+      { upstream: this.meter(context, upstream), client: both(store, calls) },
       plan.translation,
     );
   }
@@ -169,6 +176,24 @@ export class ProxyService {
   private chargeUnanswered(context: RequestContext): void {
     if (context.endpoint !== undefined) this.usage.recordUnanswered(context);
   }
+}
+
+/** One tap for two (either may be absent). */
+function both(
+  a: BodyTap | undefined,
+  b: BodyTap | undefined,
+): BodyTap | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    chunk: (chunk) => {
+      a.chunk(chunk);
+      b.chunk(chunk);
+    },
+    end: (outcome) => {
+      a.end(outcome);
+      b.end(outcome);
+    },
+  };
 }
 
 /** Headers the proxy sets for one request: never kept with a cached answer. */

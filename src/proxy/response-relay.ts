@@ -10,11 +10,15 @@ import type { RequestContext } from '../request-context/request-context';
 import {
   clientResponseHeaders,
   deleteHeader,
+  dropUnwritableHeaders,
   isEventStream,
 } from '../http/header-policy';
 import { PipeOutcome, StreamPipe } from '../http/stream-pipe';
 import type { BodyTap } from '../http/body-tap';
-import type { AnswerTranslation } from '../bridge/answer-translation';
+import type {
+  AnswerTranslation,
+  TranslatedAnswer,
+} from '../bridge/answer-translation';
 
 /** Rule names are ASCII by construction; the header stays short whatever their count. */
 export function adjustedHeader(names: readonly string[]): string {
@@ -59,21 +63,19 @@ export class ResponseRelay {
     taps: { upstream?: BodyTap; client?: BodyTap } = {},
     translation?: AnswerTranslation,
   ): void {
-    const translated = translation?.prepare(upstream, res);
     const streaming = isEventStream(upstream.rawHeaders);
-    if (!translated) {
-      const headers = clientResponseHeaders(upstream.rawHeaders);
-      this.ownHeadersOnly(context, headers);
-      if (streaming) headers['X-Accel-Buffering'] = 'no';
-      this.writeHead(upstream, res, headers);
-    } else if (translated.head) {
-      const { status, headers } = translated.head;
-      this.ownHeadersOnly(context, headers);
-      headers['X-Accel-Buffering'] = 'no';
-      res.writeHead(status, headers);
-    } else {
-      // Written with the whole translated body at its end.
-      this.ownHeadersOnly(context, translated.headers);
+    let translated;
+    try {
+      translated = this.head(context, upstream, res, streaming, translation);
+    } catch (error) {
+      // Nothing relayed: the upstream connection is let go, the call still metered.
+      upstream.body.destroy();
+      taps.upstream?.end('upstream_reset');
+      throw error instanceof ProxyError
+        ? error
+        : new ProxyError('upstream_bad_response', {
+            detail: `answer head not writable (${(error as Error).message})`,
+          });
     }
     if (streaming) {
       // An event stream's headers go out now, not with its first event.
@@ -111,6 +113,33 @@ export class ResponseRelay {
         clientTap: client && ((chunk) => client.chunk(chunk)),
       },
     ).start();
+  }
+
+  /** The client's status and headers: written now, or (a translated whole answer) at its end. */
+  private head(
+    context: RequestContext,
+    upstream: UpstreamResponse,
+    res: ServerResponse,
+    streaming: boolean,
+    translation: AnswerTranslation | undefined,
+  ): TranslatedAnswer | undefined {
+    const translated = translation?.prepare(upstream, res);
+    if (!translated) {
+      const headers = clientResponseHeaders(upstream.rawHeaders);
+      this.ownHeadersOnly(context, headers);
+      if (streaming) headers['X-Accel-Buffering'] = 'no';
+      this.writeHead(upstream, res, headers);
+    } else if (translated.head) {
+      const { status, headers } = translated.head;
+      this.ownHeadersOnly(context, headers);
+      headers['X-Accel-Buffering'] = 'no';
+      dropUnwritableHeaders(headers);
+      res.writeHead(status, headers);
+    } else {
+      // Written with the whole translated body at its end.
+      this.ownHeadersOnly(context, translated.headers);
+    }
+    return translated;
   }
 
   /**

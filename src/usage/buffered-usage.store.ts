@@ -16,7 +16,6 @@ import {
   COUNTER_NAMES,
   Limits,
   MemoryUsageStore,
-  refusedKind,
   Reservation,
   UsageByModel,
   UsageStore,
@@ -170,11 +169,28 @@ export class BufferedUsageStore extends UsageStore {
           true,
         );
       }
-      const used = sum(this.lastKnown.get(id) ?? zeroAmounts(), pending.used);
-      const refused = refusedKind(used, pending.reserved, cost, limits);
-      if (!refused && reserve !== undefined)
-        await this.local.admit(key, window, cost, {}, reserve);
-      return { refused, used, reserved: pending.reserved, local: true };
+      // Checked and reserved in one step in this process, against what it holds
+      // now — not what it held before Redis failed: parallel calls that all
+      // waited on a frozen Redis must each see the others' reservations.
+      const known = this.lastKnown.get(id) ?? zeroAmounts();
+      const narrowed: Limits = {};
+      for (const kind of AMOUNT_NAMES) {
+        const limit = limits[kind];
+        if (limit !== undefined) narrowed[kind] = limit - known[kind];
+      }
+      const local = await this.local.admit(
+        key,
+        window,
+        cost,
+        narrowed,
+        reserve,
+      );
+      return {
+        refused: local.refused,
+        used: sum(known, local.used),
+        reserved: local.reserved,
+        local: true,
+      };
     }
   }
 

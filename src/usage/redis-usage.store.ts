@@ -69,7 +69,8 @@ local limit = {tonumber(ARGV[6]), tonumber(ARGV[8]), tonumber(ARGV[10])}
 local refused = 0
 if limit[1] and cost[1] > 0 and used[1] + reserved[1] + cost[1] > limit[1] + 1e-9 then refused = 1 end
 if refused == 0 and limit[2] and used[2] + reserved[2] >= limit[2] then refused = 2 end
-if refused == 0 and limit[3] and used[3] + reserved[3] >= limit[3] then refused = 3 end
+if refused == 0 and limit[3] and (used[3] + reserved[3] >= limit[3] or
+  (reserved[3] > 0 and used[3] + reserved[3] + cost[3] > limit[3] + 1e-9)) then refused = 3 end
 if refused == 0 and ARGV[4] ~= '' then
   redis.call('HSET', KEYS[2], ARGV[1] .. ':' .. ARGV[4], ARGV[5] .. ' ' .. ARGV[7] .. ' ' .. ARGV[9])
   redis.call('EXPIREAT', KEYS[2], ARGV[3])

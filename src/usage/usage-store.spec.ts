@@ -245,6 +245,33 @@ describe('admission (the same rule in every store)', () => {
     ).toEqual(cost(1));
   });
 
+  it('admits a credits call beside others in flight only when its own estimate fits', async () => {
+    const limits = { nanoAiu: 1e9 };
+    const admitted = [];
+    for (let i = 0; i < 20; i++) {
+      const a = await store.admit(
+        'alice',
+        DAY,
+        cost(0, 0, 3e8),
+        limits,
+        `c${i}`,
+      );
+      if (!a.refused) admitted.push(a);
+    }
+    // 3 × 0.3 fits in 1 AIU, a fourth does not.
+    expect(admitted).toHaveLength(3);
+  });
+
+  it('admits a credits call alone while the budget is not used up, whatever its estimate', async () => {
+    const limits = { nanoAiu: 1e9 };
+    expect(
+      (await store.admit('alice', DAY, cost(0, 0, 5e9), limits, 'big')).refused,
+    ).toBeUndefined();
+    expect(
+      (await store.admit('alice', DAY, cost(0, 0, 1), limits, 'next')).refused,
+    ).toBe('nanoAiu');
+  });
+
   it('admits tokens and credits while the budget is not used up, whatever the estimate', async () => {
     await store.add(
       'alice',

@@ -74,8 +74,11 @@ export type Limits = Partial<Amounts>;
 /**
  * The admission rule, the same in every store: a premium request is admitted only
  * when its cost fits in what is left (a ×10 call is refused with 5 left; a free
- * call always fits); tokens and credits, whose cost is known only afterwards, are
- * admitted while the budget is not used up. What is in flight counts as used.
+ * call always fits). Tokens, whose cost is known only afterwards, are admitted
+ * while the budget is not used up. Credits too, but with other calls in flight a
+ * call is admitted only when its own estimate fits beside theirs, so parallel
+ * calls cannot all pass one remaining budget (alone, a call may always try while
+ * the budget is not used up). What is in flight counts as used.
  */
 export function refusedKind(
   used: Amounts,
@@ -91,11 +94,17 @@ export function refusedKind(
       premium + 1e-9
   )
     return 'premiumRequests';
-  for (const kind of ['tokens', 'nanoAiu'] as const) {
-    const limit = limits[kind];
-    if (limit !== undefined && used[kind] + reserved[kind] >= limit)
-      return kind;
-  }
+  const tokens = limits.tokens;
+  if (tokens !== undefined && used.tokens + reserved.tokens >= tokens)
+    return 'tokens';
+  const nano = limits.nanoAiu;
+  if (
+    nano !== undefined &&
+    (used.nanoAiu + reserved.nanoAiu >= nano ||
+      (reserved.nanoAiu > 0 &&
+        used.nanoAiu + reserved.nanoAiu + cost.nanoAiu > nano + 1e-9))
+  )
+    return 'nanoAiu';
   return undefined;
 }
 

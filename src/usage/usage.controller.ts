@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Header, Query, Req } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
 import { ClientKeyRegistry } from '../auth/client-key.registry';
@@ -12,6 +12,10 @@ import { ANONYMOUS, UsageService } from './usage.service';
 /** Said on every usage answer: credits are what Copilot reported, nothing else. */
 const CREDITS_NOTE =
   'credits (AIU) are counted from what Copilot reports on each answer (copilot_usage.total_nano_aiu; 1 AIU = 1e9 nano-AIU); answers without it add none';
+
+/** Usage differs by key: no cache, shared or private, may keep it or serve it to another. */
+const NO_STORE = 'no-store';
+const BY_KEY = 'Authorization, x-api-key';
 
 /**
  * `GET /usage`: the caller's own usage and remaining budget for the current day
@@ -35,6 +39,8 @@ export class UsageController {
   }
 
   @Get()
+  @Header('Cache-Control', NO_STORE)
+  @Header('Vary', BY_KEY)
   async read(@Req() req: IncomingMessage) {
     const { name, readAll } = this.caller(req);
     return this.available(async () => {
@@ -63,6 +69,8 @@ export class UsageController {
   }
 
   @Get('history')
+  @Header('Cache-Control', NO_STORE)
+  @Header('Vary', BY_KEY)
   async history(@Req() req: IncomingMessage, @Query('days') raw?: string) {
     const days =
       raw === undefined ? Math.min(30, this.historyDays) : Number(raw);

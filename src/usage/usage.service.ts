@@ -110,7 +110,13 @@ export class UsageService implements BeforeApplicationShutdown {
   async admit(context: RequestContext, res: ServerResponse): Promise<void> {
     const key = this.keyOf(context);
     if (key?.quota)
-      await this.gate(context, res, key, this.costOf(context), randomUUID());
+      await this.gate(
+        context,
+        res,
+        key,
+        this.costOf(context, key.quota),
+        randomUUID(),
+      );
   }
 
   /** Counts a finished (or cut) answer and settles its reservation. */
@@ -250,9 +256,14 @@ export class UsageService implements BeforeApplicationShutdown {
    * What a model call is held to before its answer: its premium use — at the
    * account's highest multiplier when its model is unknown (a body not read, an
    * id not listed) — its prompt plus the output it may ask for (its own limit,
-   * else the model's), and the credits its model's recent calls cost.
+   * else the model's), and the credits its model's recent calls cost. Before a
+   * model's rate is known, a call on a credits budget reserves the whole budget:
+   * one call at a time, until an answer tells what the model costs.
    */
-  private costOf(context: RequestContext): Amounts {
+  private costOf(
+    context: RequestContext,
+    quota: NonNullable<ClientKey['quota']>,
+  ): Amounts {
     const model = this.pricedModel(context.model, undefined, context.account);
     const known = this.catalog.model(context.account, model);
     const premium =
@@ -265,7 +276,8 @@ export class UsageService implements BeforeApplicationShutdown {
     return {
       premiumRequests: premium,
       tokens: Math.ceil((context.requestBytes ?? 0) / 4) + output,
-      nanoAiu: this.creditRates.get(model) ?? 0,
+      nanoAiu:
+        this.creditRates.get(model) ?? (quota.credits ?? 0) * NANO_PER_AIU,
     };
   }
 
@@ -294,7 +306,13 @@ export class UsageService implements BeforeApplicationShutdown {
       cacheHits: 0,
     };
     context.tokens = usage.promptTokens + usage.completionTokens;
-    if (usage.nanoAiu > 0) this.learnCredits(model, usage.nanoAiu);
+    // A complete answer that reports no credits teaches a rate of 0 (a free
+    // model, an account not billed in credits): calls go in parallel again.
+    if (
+      usage.nanoAiu > 0 ||
+      (answer?.outcome === 'complete' && usage.completionReported)
+    )
+      this.learnCredits(model, usage.nanoAiu);
     const label = this.catalog.knows(context.account, model) ? model : 'other';
     this.metrics.countUsage(key, label, delta);
     await this.write(key, model, delta, reservation);
