@@ -22,6 +22,15 @@ export interface Found {
  * `tool_result.content` (`nested` marks those).
  */
 export function cacheCarriers(body: Json): Array<Found & { nested: boolean }> {
+  let found = CARRIERS.get(body);
+  if (found === undefined) CARRIERS.set(body, (found = carriersOf(body)));
+  return found;
+}
+
+/** The carriers of a body, found once for the rules that look at them (M2, M3, M5). */
+const CARRIERS = new WeakMap<Json, Array<Found & { nested: boolean }>>();
+
+function carriersOf(body: Json): Array<Found & { nested: boolean }> {
   const found: Array<Found & { nested: boolean }> = [
     { path: [], value: body, nested: false },
   ];
