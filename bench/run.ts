@@ -495,9 +495,7 @@ async function compatCost(
     proxy[`compatOnCpuUsPer${name}Request`] = avg(runs.On);
     proxy[`compatOffCpuUsPer${name}Request`] = avg(runs.Off);
     proxy[`compatCostUsPer${name}Request`] = avg(runs.On) - avg(runs.Off);
-    proxy[`compatNoiseUsPer${name}Request`] = Math.abs(
-      runs.On[0] - runs.On[1],
-    );
+    proxy[`compatNoiseUsPer${name}Request`] = Math.abs(runs.On[0] - runs.On[1]);
   }
   return { proxy };
 }

@@ -94,7 +94,8 @@ const ROWS: Row[] = [
     refusedBy: 'm5',
     path: '/v1/messages',
     body: `{"model":"claude-sonnet-4.5","max_tokens":64,"tools":[{"name":"Bash","input_schema":{"type":"object","properties":{}}}],"messages":[{"role":"user","content":"ls"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"Bash","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"a.txt","cache_control":{"type":"ephemeral"}}]}]}]}`,
-    sent: (b) => edit(b, ',"cache_control":{"type":"ephemeral"}}]}]}]}', '}]}]}]}'),
+    sent: (b) =>
+      edit(b, ',"cache_control":{"type":"ephemeral"}}]}]}]}', '}]}]}]}'),
   },
   {
     // @ai-sdk/anthropic eagerInputStreaming.
@@ -244,7 +245,12 @@ const ROWS: Row[] = [
     refusedBy: 'r12',
     path: '/v1/responses',
     body: '{"model":"gpt-5-mini","input":[{"role":"user","content":"Hi"},{"type":"message","role":"assistant","content":[{"type":"input_text","text":"Summary"}]},{"role":"user","content":"Go on"}]}',
-    sent: (b) => edit(b, '"input_text","text":"Summary"', '"output_text","text":"Summary"'),
+    sent: (b) =>
+      edit(
+        b,
+        '"input_text","text":"Summary"',
+        '"output_text","text":"Summary"',
+      ),
   },
   {
     id: 'r14',
@@ -287,7 +293,9 @@ const label = (row: Row) => `${row.id} (${row.path})`;
 describe('compatibility rules against the strict fake', () => {
   it('covers every request rule of the Messages, Chat and Responses sections', () => {
     const covered = new Set([...ROWS.map((r) => r.id), 'r3']);
-    const ids = REQUEST_RULES.map((r) => r.id).filter((id) => /^[mcr]\d/.test(id));
+    const ids = REQUEST_RULES.map((r) => r.id).filter((id) =>
+      /^[mcr]\d/.test(id),
+    );
     expect(ids.filter((id) => !covered.has(id))).toEqual([]);
   });
 
@@ -350,7 +358,9 @@ describe('compatibility rules against the strict fake', () => {
           .send(`{"model":"gpt-5-mini","${field}":"resp_1","input":"Hi"}`);
         expect(res.status).toBe(400);
         expect(res.body.error.code).toBe('no_server_state');
-        expect(res.body.error.message).toContain('Copilot keeps no server state');
+        expect(res.body.error.message).toContain(
+          'Copilot keeps no server state',
+        );
         expect(ctx.fake.requests.length).toBe(before);
       },
     );

@@ -31,7 +31,8 @@ const SESSIONS = readdirSync(join(__dirname, 'fixtures', 'client-shapes'))
 const MODEL_FOR: Record<string, string> = { 'gpt-5': 'gpt-5.1-codex' };
 
 /** Headers the SDK writes itself. */
-const SDK_OWN = /^(content-type|content-length|accept|anthropic-version|authorization)$/i;
+const SDK_OWN =
+  /^(content-type|content-length|accept|anthropic-version|authorization)$/i;
 
 const BEGINS = /^<string (\d+) chars, begins "([\s\S]*)">$/;
 
@@ -162,19 +163,22 @@ describe('recorded client sessions, replayed to the strict fake', () => {
     );
   });
 
-  it.each(SESSIONS)('%s: every model call is served and read by its SDK', async (session) => {
-    const calls = replays(session);
-    expect(calls.length).toBeGreaterThan(0);
-    for (const replay of calls) {
-      const path = replay.url.split('?')[0];
-      const last = await sendWithSdk(proxy, replay);
-      const verdict = fake.strict!.verdicts.at(-1)!;
-      expect({ path, rule: verdict.rule, status: verdict.status }).toEqual({
-        path: path.replace(/^\/v1\/(chat|responses)/, '/$1'),
-        rule: undefined,
-        status: 200,
-      });
-      expect(last).toMatch(END[path]);
-    }
-  });
+  it.each(SESSIONS)(
+    '%s: every model call is served and read by its SDK',
+    async (session) => {
+      const calls = replays(session);
+      expect(calls.length).toBeGreaterThan(0);
+      for (const replay of calls) {
+        const path = replay.url.split('?')[0];
+        const last = await sendWithSdk(proxy, replay);
+        const verdict = fake.strict!.verdicts.at(-1)!;
+        expect({ path, rule: verdict.rule, status: verdict.status }).toEqual({
+          path: path.replace(/^\/v1\/(chat|responses)/, '/$1'),
+          rule: undefined,
+          status: 200,
+        });
+        expect(last).toMatch(END[path]);
+      }
+    },
+  );
 });

@@ -111,7 +111,7 @@ describe('upstreamRequestHeaders', () => {
     expect(replaced['x-request-id']).toBeUndefined();
   });
 
-  it('sends the request id as the agent task id too, never the client\'s', () => {
+  it("sends the request id as the agent task id too, never the client's", () => {
     const headers = upstreamRequestHeaders(
       ['X-Agent-Task-Id', 'forged'],
       'id-1',
