@@ -127,6 +127,28 @@ export function renderTable(results: Results, settings: RunSettings): string {
       fmt(proxy.inspectionCostUsPerAgentRequest),
       '',
     ),
+    [
+      'compat stage: CPU µs per small request, on / COMPAT=off (no rule broken)',
+      `${fmt(proxy.compatOnCpuUsPerSmallRequest)} / ${fmt(proxy.compatOffCpuUsPerSmallRequest)}`,
+      `cost ${fmt(proxy.compatCostUsPerSmallRequest)}, noise ${fmt(proxy.compatNoiseUsPerSmallRequest)}`,
+      fmt(
+        proxy.compatOnCpuUsPerSmallRequest /
+          proxy.compatOffCpuUsPerSmallRequest,
+        2,
+      ),
+      'cost ≤ noise',
+    ],
+    [
+      'compat stage: CPU µs per agent request (200 KB), on / COMPAT=off',
+      `${fmt(proxy.compatOnCpuUsPerAgentRequest)} / ${fmt(proxy.compatOffCpuUsPerAgentRequest)}`,
+      `cost ${fmt(proxy.compatCostUsPerAgentRequest)}, noise ${fmt(proxy.compatNoiseUsPerAgentRequest)}`,
+      fmt(
+        proxy.compatOnCpuUsPerAgentRequest /
+          proxy.compatOffCpuUsPerAgentRequest,
+        2,
+      ),
+      'cost ≤ noise',
+    ],
     own(
       'count_tokens CPU / wall ms per count, agent 200 KB',
       `${fmt(proxy.countTokensAgentCpuMs, 1)} / ${fmt(proxy.countTokensAgentWallMs, 1)}`,

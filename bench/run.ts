@@ -460,6 +460,48 @@ async function cpuInspectionOff(
 }
 
 /**
+ * The compatibility stage's cost (SPEC §13) on requests that break no rule: CPU
+ * per small and per agent request on the default proxy (stage on) and on one
+ * with `COMPAT=off`, in two interleaved rounds each. The noise is how far the
+ * default proxy's two rounds lie apart; the cost is on minus off.
+ */
+async function compatCost(
+  on: Target,
+  off: Target,
+  amount: number,
+): Promise<Measures> {
+  await expectOk(off);
+  const bodies = {
+    Small: SMALL_CHAT,
+    Agent: agentRequestBody(200_000),
+  };
+  const proxy: Record<string, number> = {};
+  for (const [name, body] of Object.entries(bodies)) {
+    const runs: Record<string, number[]> = { On: [], Off: [] };
+    for (let round = 0; round < 2; round++) {
+      const order: Array<[string, Target]> = [
+        ['On', on],
+        ['Off', off],
+      ];
+      for (const [side, target] of round % 2 ? order.reverse() : order) {
+        const { us } = await cpuUsPerRequest(
+          target,
+          body,
+          amount,
+          `compat ${side.toLowerCase()} ${name.toLowerCase()}`,
+        );
+        runs[side].push(us);
+      }
+    }
+    proxy[`compatOnCpuUsPer${name}Request`] = avg(runs.On);
+    proxy[`compatOffCpuUsPer${name}Request`] = avg(runs.Off);
+    proxy[`compatCostUsPer${name}Request`] = avg(runs.On) - avg(runs.Off);
+    proxy[`compatNoiseUsPer${name}Request`] = Math.abs(runs.On[0] - runs.On[1]);
+  }
+  return { proxy };
+}
+
+/**
  * The team proxy's response cache: the small non-streaming chat completion with
  * `Cache-Control: max-age=600` (every request a hit after the first) against the
  * same request without it (each one goes upstream), at 32 connections: a warm-up
@@ -571,6 +613,9 @@ async function main(): Promise<void> {
     const passthrough = await startVariant(fake.url, 'passthrough', {
       COPILOT_INITIATOR: 'passthrough',
     });
+    const compatOff = await startVariant(fake.url, 'compat-off', {
+      COMPAT: 'off',
+    });
     collect(await cpuTeamConfig(team, settings.cpuRequests));
     collect(
       await cpuInspectionOff(
@@ -581,6 +626,7 @@ async function main(): Promise<void> {
     );
     collect(await cacheHits(team, settings.seconds));
     collect(await countTokensStalls(proxy, 3));
+    collect(await compatCost(proxy, compatOff, settings.cpuRequests));
     // Last: its RSS grows by hundreds of MiB. Every body read whole, however
     // many at once (one key's share would otherwise let only the first be read).
     const images = await startVariant(fake.url, 'images', {

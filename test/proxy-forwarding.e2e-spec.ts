@@ -122,6 +122,30 @@ describe('proxy forwarding (requests and responses)', () => {
     expect(kept.get('user-agent')).toEqual(['GitHubCopilotChat/0.52.0']);
   });
 
+  it("adds Copilot's base headers (§8.1): intent, the agent task id, one device id, the fetch library", async () => {
+    const first = headerMap((await echo()).rawHeaders);
+    const second = headerMap((await echo()).rawHeaders);
+    expect(first.get('openai-intent')).toEqual(['conversation-agent']);
+    expect(first.get('x-interaction-type')).toEqual(['conversation-agent']);
+    expect(first.get('x-agent-task-id')).toEqual(first.get('x-request-id'));
+    expect(first.get('x-vscode-user-agent-library-version')).toEqual([
+      'electron-fetch',
+    ]);
+    expect(first.get('editor-device-id')?.[0]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    expect(second.get('editor-device-id')).toEqual(
+      first.get('editor-device-id'),
+    );
+    expect(second.get('x-agent-task-id')).not.toEqual(
+      first.get('x-agent-task-id'),
+    );
+    // The start-up model list was asked for as VS Code asks for it.
+    const models = ctx.fake.requests.find((r) => r.url === '/models')!;
+    expect(models.headers['openai-intent']).toBe('model-access');
+    expect(models.headers['x-interaction-type']).toBe('model-access');
+  });
+
   it('adds no Content-Type, Accept or Accept-Encoding the client did not send', async () => {
     const seen = await rawEcho('/_test/echo', {
       method: 'POST',

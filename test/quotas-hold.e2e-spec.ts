@@ -491,7 +491,8 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
         expect(res.status).toBe(200);
         const seen = ctx.fake.lastRequest('/chat/completions')!;
         expect(seen.headers['x-initiator']).toBe('user');
-        expect(seen.headers['x-interaction-type']).toBeUndefined();
+        // The default every call gets, not the client's marker.
+        expect(seen.headers['x-interaction-type']).toBe('conversation-agent');
         const after = await settledMonth(
           ctx.proxy,
           before.totals.requests + 1,

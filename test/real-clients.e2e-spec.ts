@@ -88,7 +88,10 @@ describe('real clients: the recorded Claude Code and Codex sessions, replayed', 
     expect(seen.headers['user-agent']).toBe('GitHubCopilotChat/0.52.0');
     expect(seen.headers['editor-version']).toBe('vscode/1.124.2');
     expect(seen.headers['anthropic-version']).toBe('2023-06-01');
-    expect(seen.headers['anthropic-beta']).toContain('claude-code-20250219');
+    // Only the betas Copilot takes (compat rule M1).
+    expect(seen.headers['anthropic-beta']).toBe(
+      'interleaved-thinking-2025-05-14,context-management-2025-06-27',
+    );
     const names = seen.rawHeaders.filter((_, i) => i % 2 === 0);
     expect(names.filter((n) => IDENTITY.test(n))).toEqual([]);
   });
@@ -107,7 +110,7 @@ describe('real clients: the recorded Claude Code and Codex sessions, replayed', 
     await send(replayOf(title));
     const seen = upstreamOf('/v1/messages');
     expect(seen.headers['x-initiator']).toBe('agent');
-    expect(seen.headers['x-interaction-type']).toBeUndefined();
+    expect(seen.headers['x-interaction-type']).toBe('conversation-agent');
   });
 
   it('keeps the client’s own X-Initiator', async () => {

@@ -39,6 +39,7 @@ export function applyRules(
   const edit: CompatEdit = {
     set: (path, value) => edits.set(path, value),
     remove: (path) => edits.remove(path),
+    rename: (path, key) => edits.rename(path, key),
     setHeader: (name, value) => {
       if (headers === input.headers) headers = { ...input.headers };
       setHeader(headers, name, value);

@@ -19,10 +19,12 @@ export interface CompatRequest {
 
 /** The smallest edits a rule may make: by path on the body's bytes, by name on headers. */
 export interface CompatEdit {
-  /** Sets the body's value at `path` (added last in its object when absent). */
+  /** Sets the body's value at `path` (added last in its object, or appended to its array, when absent). */
   set(path: JsonPath, value: unknown): void;
   /** Removes the body's member or element at `path`. */
   remove(path: JsonPath): void;
+  /** Renames the body's member at `path`, in place, its value untouched. */
+  rename(path: JsonPath, key: string): void;
   /** Sets an upstream header (replacing any spelling of the same name). */
   setHeader(name: string, value: string): void;
   /** Removes an upstream header. */

@@ -87,3 +87,24 @@ describe('JsonEdits', () => {
     expect(edits.apply(Buffer.from('{"a":[1]}'))).toBeUndefined();
   });
 });
+
+describe('JsonEdits: renames and appends', () => {
+  it('renames a member in place, its value and every other byte kept', () => {
+    expect(
+      edit('{"a":1, "max_tokens" : 5 ,"b":2}', (e) =>
+        e.rename(['max_tokens'], 'max_completion_tokens'),
+      ),
+    ).toBe('{"a":1, "max_completion_tokens" : 5 ,"b":2}');
+    expect(edit('{"a":1}', (e) => e.rename(['nope'], 'x'))).toBe('{"a":1}');
+  });
+
+  it('appends elements past the end of an array, in the order set', () => {
+    expect(
+      edit('{"s":[ ]}', (e) => {
+        e.set(['s', 0], 'a');
+        e.set(['s', 1], 'b');
+      }),
+    ).toBe('{"s":[ "a","b"]}');
+    expect(edit('[1]', (e) => e.set([1], { t: 2 }))).toBe('[1,{"t":2}]');
+  });
+});

@@ -19,7 +19,8 @@ type Patch = Span & { text: string };
 
 type Edit =
   | { kind: 'set'; path: JsonPath; json: string }
-  | { kind: 'remove'; path: JsonPath };
+  | { kind: 'remove'; path: JsonPath }
+  | { kind: 'rename'; path: JsonPath; key: string };
 
 /**
  * The smallest edits of a JSON body, made on its bytes (SPEC §3, §13): a value
@@ -45,6 +46,11 @@ export class JsonEdits {
     this.edits.push({ kind: 'remove', path });
   }
 
+  /** Renames the member at `path` in place, its value's bytes kept (nothing when absent). */
+  rename(path: JsonPath, key: string): void {
+    this.edits.push({ kind: 'rename', path, key });
+  }
+
   /** The edited bytes, or undefined when a `set` path does not fit the body. */
   apply(body: Buffer): Buffer | undefined {
     const patches: Patch[] = [];
@@ -60,6 +66,17 @@ export class JsonEdits {
         };
         group.steps.add(last);
         removals.set(parent.start, group);
+        continue;
+      }
+      if (edit.kind === 'rename') {
+        const slot =
+          parent && slotsOf(body, parent)?.find((s) => s.step === last);
+        if (slot && body[slot.from] === 0x22)
+          patches.push({
+            start: slot.from,
+            end: stringEnd(body, slot.from) + 1,
+            text: JSON.stringify(edit.key),
+          });
         continue;
       }
       if (!parent) return undefined;
@@ -95,7 +112,7 @@ export function valueAt(body: Buffer, path: JsonPath): Span | undefined {
   return { start: span.start, end: span.end };
 }
 
-/** The value at `parent[last]` replaced, or added last in its object. */
+/** The value at `parent[last]` replaced, or added last in its object or array. */
 function setPatch(
   body: Buffer,
   parent: Span,
@@ -104,11 +121,21 @@ function setPatch(
 ): Patch | undefined {
   const slot = slotsOf(body, parent)?.find((s) => s.step === last);
   if (slot) return { start: slot.start, end: slot.end, text: json };
-  if (typeof last !== 'string' || body[parent.start] !== 0x7b) return undefined;
   const close = parent.end - 1;
   const empty = skipSpace(body, parent.start + 1) === close;
-  const member = `${JSON.stringify(last)}:${json}`;
-  return { start: close, end: close, text: empty ? member : `,${member}` };
+  if (typeof last === 'string' && body[parent.start] === 0x7b) {
+    const member = `${JSON.stringify(last)}:${json}`;
+    return { start: close, end: close, text: empty ? member : `,${member}` };
+  }
+  // An array element past the end is appended (several in the order set).
+  const length = slotsOf(body, parent)?.length;
+  if (typeof last !== 'number' || length === undefined || last < length)
+    return undefined;
+  return {
+    start: close,
+    end: close,
+    text: empty && last === 0 ? json : `,${json}`,
+  };
 }
 
 /**

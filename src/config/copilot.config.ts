@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { DEVICE_ID } from './device-id';
 import { EnvReader } from './env-reader';
 
 /**
@@ -27,6 +29,28 @@ function shaped(
   return value;
 }
 
+/**
+ * Model calls with an `X-GitHub-Api-Version` before 2025-05-01 are refused
+ * since about 2026-02-11 ("the specified API version is no longer supported",
+ * COPILOT-QUIRKS G5); 2025-05-01 and 2026-06-01 are both served.
+ */
+const OLDEST_API_VERSION = '2025-05-01';
+
+function apiVersion(env: EnvReader): string {
+  const value = shaped(
+    env,
+    'COPILOT_API_VERSION',
+    /^\d{4}-\d{2}-\d{2}$/,
+    '2026-06-01',
+    DEFAULT_FINGERPRINT.apiVersion,
+  );
+  if (value >= OLDEST_API_VERSION) return value;
+  env.problems.push(
+    `COPILOT_API_VERSION ${value} is refused by Copilot since 2026-02 ("API version is no longer supported"): use ${OLDEST_API_VERSION} or later (default ${DEFAULT_FINGERPRINT.apiVersion})`,
+  );
+  return DEFAULT_FINGERPRINT.apiVersion;
+}
+
 export const DEFAULT_COPILOT_API_BASE_URL =
   'https://api.individual.githubcopilot.com';
 
@@ -34,7 +58,11 @@ export const DEFAULT_COPILOT_API_BASE_URL =
  * `savedGithubToken` is the token `npm run login` saved, read by the caller at the
  * boundary (`loadSettings`): this reader only looks at what it is given.
  */
-export function readCopilotConfig(env: EnvReader, savedGithubToken?: string) {
+export function readCopilotConfig(
+  env: EnvReader,
+  savedGithubToken?: string,
+  savedDeviceId?: string,
+) {
   const copilotToken = env.secret('COPILOT_TOKEN');
   const fromEnv = env.secret('GITHUB_TOKEN');
   if (fromEnv !== undefined && /^(ghp_|github_pat_)/.test(fromEnv)) {
@@ -81,14 +109,19 @@ export function readCopilotConfig(env: EnvReader, savedGithubToken?: string) {
         '0.52.0',
         DEFAULT_FINGERPRINT.chatVersion,
       ),
-      apiVersion: shaped(
-        env,
-        'COPILOT_API_VERSION',
-        /^\d{4}-\d{2}-\d{2}$/,
-        '2026-06-01',
-        DEFAULT_FINGERPRINT.apiVersion,
-      ),
+      apiVersion: apiVersion(env),
     },
+    /**
+     * `Editor-Device-Id`: `COPILOT_DEVICE_ID`, else the installation's saved id
+     * (`loadSettings`), else one for this process.
+     */
+    deviceId: shaped(
+      env,
+      'COPILOT_DEVICE_ID',
+      DEVICE_ID,
+      'a UUID',
+      savedDeviceId ?? randomUUID(),
+    ),
     /** Send clients' identifying headers (`x-stainless-*`, `User-Agent`, …) upstream. */
     keepClientIdentity: env.boolean('KEEP_CLIENT_IDENTITY', false),
   };

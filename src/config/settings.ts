@@ -9,6 +9,7 @@ import { readCacheConfig } from './cache.config';
 import { readInspectionConfig } from './inspection.config';
 import { readRateLimitConfig } from './rate-limit.config';
 import { readSavedGithubToken } from './saved-token';
+import { readOrCreateDeviceId } from './device-id';
 import { readUsageConfig } from './usage.config';
 import { readBridgeConfig } from './bridge.config';
 import { readCompatConfig } from './compat.config';
@@ -48,6 +49,8 @@ export type SettingsService = ConfigService<Settings, true>;
 export interface SettingsInputs {
   /** The token `npm run login` saved. */
   savedGithubToken?: string;
+  /** This installation's saved `Editor-Device-Id`. */
+  savedDeviceId?: string;
   /** Reads `PROXY_KEYS_FILE`; throws when it cannot. */
   readFile?: (path: string) => string;
 }
@@ -92,7 +95,11 @@ export function parseSettings(
   env.problems.push(...clientKeys.problems);
   const settings: Settings = {
     app: readAppConfig(env),
-    copilot: readCopilotConfig(env, inputs.savedGithubToken),
+    copilot: readCopilotConfig(
+      env,
+      inputs.savedGithubToken,
+      inputs.savedDeviceId,
+    ),
     auth: { ...authConfig, clientKeys: clientKeys.keys },
     rateLimit: readRateLimitConfig(env),
     inspection: readInspectionConfig(env),
@@ -126,7 +133,12 @@ export function parseSettings(
   return settings;
 }
 
-/** The process's settings: its environment and the token `npm run login` saved. */
+/** The process's settings: its environment, the token `npm run login` saved and the device id. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  return parseSettings(env, { savedGithubToken: readSavedGithubToken(env) });
+  return parseSettings(env, {
+    savedGithubToken: readSavedGithubToken(env),
+    savedDeviceId: env.COPILOT_DEVICE_ID
+      ? undefined
+      : readOrCreateDeviceId(env),
+  });
 }

@@ -31,7 +31,7 @@ export class CopilotFingerprint {
     const copilot = config.get('copilot', { infer: true });
     this.fingerprint = copilot.fingerprint;
     this.policy = {
-      defaults: copilotHeaders(copilot.fingerprint),
+      defaults: copilotHeaders(copilot.fingerprint, copilot.deviceId),
       keepClientIdentity: copilot.keepClientIdentity,
     };
     this.github = githubHeaders(copilot.fingerprint);

@@ -19,17 +19,26 @@ export { DEFAULT_FINGERPRINT } from '../config/copilot.config';
 /** The token exchange and `copilot_internal/user` keep the version they are known to take. */
 const GITHUB_API_VERSION = '2025-04-01';
 
-/** Added to a proxied request when the client did not send them (lower-case names). */
+/**
+ * Added to a proxied request when the client did not send them (lower-case
+ * names): the base set current editors send on every data-plane call
+ * (COPILOT-QUIRKS §8.1). `openai-intent`, `x-interaction-type`, `x-request-id`
+ * and `x-agent-task-id` depend on the request: `upstreamRequestHeaders` adds them.
+ */
 export function copilotHeaders(
   fingerprint: Fingerprint,
+  deviceId?: string,
 ): ReadonlyArray<readonly [string, string]> {
-  return [
+  const headers: Array<readonly [string, string]> = [
     ['editor-version', fingerprint.editorVersion],
     ['editor-plugin-version', `copilot-chat/${fingerprint.chatVersion}`],
     ['copilot-integration-id', 'vscode-chat'],
     ['user-agent', `GitHubCopilotChat/${fingerprint.chatVersion}`],
     ['x-github-api-version', fingerprint.apiVersion],
+    ['x-vscode-user-agent-library-version', 'electron-fetch'],
   ];
+  if (deviceId !== undefined) headers.push(['editor-device-id', deviceId]);
+  return headers;
 }
 
 /** Sent with the GitHub token exchange and account calls. */

@@ -33,6 +33,12 @@ export const PROXY_ERRORS = {
     message:
       'The request cannot be translated to the API this model is served on',
   },
+  no_server_state: {
+    status: 400,
+    type: 'invalid_request_error',
+    message:
+      'Copilot keeps no server state for /responses: previous_response_id and conversation cannot be used; send the whole conversation in input (with store: false)',
+  },
   bad_request: {
     status: 400,
     type: 'invalid_request_error',

@@ -10,8 +10,9 @@ import {
   DEFAULT_FINGERPRINT,
 } from '../copilot/copilot-headers';
 
+const DEVICE = '0b6f3c52-0000-4000-8000-000000000001';
 const POLICY: UpstreamHeaderPolicy = {
-  defaults: copilotHeaders(DEFAULT_FINGERPRINT),
+  defaults: copilotHeaders(DEFAULT_FINGERPRINT, DEVICE),
   keepClientIdentity: false,
 };
 
@@ -58,7 +59,12 @@ describe('upstreamRequestHeaders', () => {
       'copilot-integration-id',
       'user-agent',
       'x-github-api-version',
+      'x-vscode-user-agent-library-version',
+      'editor-device-id',
+      'openai-intent',
+      'x-interaction-type',
       'X-Request-Id',
+      'X-Agent-Task-Id',
     ]);
   });
 
@@ -105,6 +111,42 @@ describe('upstreamRequestHeaders', () => {
     expect(replaced['X-Request-Id']).toBe('id-1');
     expect(replaced['x-request-id']).toBeUndefined();
   });
+
+  it("sends the request id as the agent task id too, never the client's", () => {
+    const headers = upstreamRequestHeaders(
+      ['X-Agent-Task-Id', 'forged'],
+      'id-1',
+      POLICY,
+    );
+    expect(headers['X-Agent-Task-Id']).toBe('id-1');
+    expect(headers['x-agent-task-id']).toBeUndefined();
+  });
+
+  it('says conversation-agent, or model-access on /models, unless the client said', () => {
+    const chat = upstreamRequestHeaders([], 'id', POLICY, '/chat/completions');
+    expect(chat['openai-intent']).toBe('conversation-agent');
+    expect(chat['x-interaction-type']).toBe('conversation-agent');
+    const models = upstreamRequestHeaders([], 'id', POLICY, '/models');
+    expect(models['openai-intent']).toBe('model-access');
+    expect(models['x-interaction-type']).toBe('model-access');
+    const own = upstreamRequestHeaders(
+      ['OpenAI-Intent', 'conversation-edits', 'X-Interaction-Type', 'x'],
+      'id',
+      POLICY,
+      '/chat/completions',
+    );
+    expect(own['OpenAI-Intent']).toBe('conversation-edits');
+    expect(own['X-Interaction-Type']).toBe('x');
+    expect(own['openai-intent']).toBeUndefined();
+  });
+
+  it('presents one device id and the editor fetch library', () => {
+    const headers = upstreamRequestHeaders([], 'id', POLICY);
+    expect(headers['editor-device-id']).toBe(DEVICE);
+    expect(headers['x-vscode-user-agent-library-version']).toBe(
+      'electron-fetch',
+    );
+  });
 });
 
 describe('upstreamRequestHeaders: the identity upstream sees', () => {
@@ -144,7 +186,12 @@ describe('upstreamRequestHeaders: the identity upstream sees', () => {
       'copilot-integration-id': 'vscode-chat',
       'user-agent': 'GitHubCopilotChat/0.52.0',
       'x-github-api-version': '2026-06-01',
+      'x-vscode-user-agent-library-version': 'electron-fetch',
+      'editor-device-id': DEVICE,
+      'openai-intent': 'conversation-agent',
+      'x-interaction-type': 'conversation-agent',
       'X-Request-Id': 'id',
+      'X-Agent-Task-Id': 'id',
     });
   });
 

@@ -15,7 +15,8 @@ const HOP_BY_HOP = new Set([
 /**
  * Never forwarded upstream: the client's own credentials (the proxy injects the
  * Copilot token instead), `Host` (the upstream's is used), `Expect` (this hop
- * already answered it) and `X-Request-Id` (the proxy sends the id it logs).
+ * already answered it) and `X-Request-Id` with `X-Agent-Task-Id` (the proxy
+ * sends the id it logs).
  */
 const DROPPED_UPSTREAM = new Set([
   'host',
@@ -23,7 +24,21 @@ const DROPPED_UPSTREAM = new Set([
   'x-api-key',
   'expect',
   'x-request-id',
+  'x-agent-task-id',
 ]);
+
+/**
+ * `OpenAI-Intent` and `X-Interaction-Type` when the client sent none: what
+ * VS Code sends (COPILOT-QUIRKS §8.1, MO1) — `model-access` on `/models`,
+ * `conversation-agent` on every other call. The inspector replaces the
+ * interaction type of a background call (`conversation-subagent`,
+ * `conversation-compaction`).
+ */
+export function intentOf(path: string): string {
+  return /^\/models(?:[/?]|$)/.test(path)
+    ? 'model-access'
+    : 'conversation-agent';
+}
 
 /**
  * Headers that say which third-party tool, OS and runtime a client is (Claude
@@ -93,6 +108,7 @@ export function upstreamRequestHeaders(
   rawHeaders: readonly string[],
   requestId: string,
   policy: UpstreamHeaderPolicy,
+  path = '',
 ): Record<string, string | string[]> {
   const named = connectionTokens(rawHeaders);
   const headers = new HeaderBag();
@@ -111,7 +127,13 @@ export function upstreamRequestHeaders(
   for (const [name, value] of policy.defaults) {
     if (!headers.has(name)) headers.add(name, name, value);
   }
+  const intent = intentOf(path);
+  for (const name of ['openai-intent', 'x-interaction-type']) {
+    if (!headers.has(name)) headers.add(name, name, intent);
+  }
   headers.add('X-Request-Id', 'x-request-id', requestId);
+  // VS Code: `headers['X-Agent-Task-Id'] = requestId`.
+  headers.add('X-Agent-Task-Id', 'x-agent-task-id', requestId);
   return headers.fields;
 }
 

@@ -9,6 +9,7 @@ import {
   deleteHeader,
   hasHeader,
   headerValue,
+  intentOf,
   setHeader,
 } from '../http/header-policy';
 import { MetricsService } from '../metrics/metrics.service';
@@ -80,7 +81,7 @@ export class RequestInspector {
     const offered = headerValue(headers, 'x-initiator');
     if (infer) {
       deleteHeader(headers, 'x-initiator');
-      deleteHeader(headers, 'x-interaction-type');
+      setHeader(headers, 'x-interaction-type', intentOf(request.path));
     }
     const clientSet = offered !== undefined && !infer;
     if (clientSet) {
@@ -135,11 +136,12 @@ export class RequestInspector {
       : backgroundCall(kind, req.headers, parsed);
     if (background) {
       headers['X-Initiator'] = 'agent';
+      // It replaces the default (`conversation-agent`), not the client's own.
       if (
         background.interactionType &&
-        !hasHeader(headers, 'x-interaction-type')
+        req.headers['x-interaction-type'] === undefined
       )
-        headers['X-Interaction-Type'] = background.interactionType;
+        setHeader(headers, 'X-Interaction-Type', background.interactionType);
       context.initiatorHeader = 'agent';
       return this.record(context, result, 'agent', background.reason);
     }

@@ -209,6 +209,7 @@ export class ModelCatalog
           [],
           randomUUID(),
           this.fingerprint.policy,
+          '/models',
         ),
         signal,
       })

@@ -50,7 +50,12 @@ export function buildUpstreamRequest(
     req.headers['transfer-encoding'] !== undefined;
   const length = Number(req.headers['content-length']);
   if (Number.isSafeInteger(length)) context.requestBytes = length;
-  const headers = upstreamRequestHeaders(req.rawHeaders, context.id, policy);
+  const headers = upstreamRequestHeaders(
+    req.rawHeaders,
+    context.id,
+    policy,
+    path,
+  );
   // Model answers are read for usage as they pass: they must come uncompressed.
   if (context.endpoint !== undefined) deleteHeader(headers, 'accept-encoding');
   return {
