@@ -15,12 +15,8 @@ import {
 import { PipeOutcome, StreamPipe } from '../http/stream-pipe';
 import type { BodyTap } from '../http/body-tap';
 import type { AnswerTranslation } from '../bridge/answer-translation';
-
-/** Rule names are ASCII by construction; the header stays short whatever their count. */
-export function adjustedHeader(names: readonly string[]): string {
-  const value = names.join(',');
-  return value.length <= 256 ? value : `${value.slice(0, 250)},...`;
-}
+import { AnswerStage } from '../compat/answers/answer.stage';
+import { adjustedHeader } from '../compat/compat.stage';
 
 const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
   idle_timeout: (idleMs) =>
@@ -41,6 +37,7 @@ export class ResponseRelay {
     private readonly metrics: MetricsService,
     private readonly keys: ClientKeyRegistry,
     config: ConfigService<Settings, true>,
+    private readonly answers: AnswerStage,
   ) {
     this.idleTimeoutMs = config.get('copilot', {
       infer: true,
@@ -59,7 +56,15 @@ export class ResponseRelay {
     taps: { upstream?: BodyTap; client?: BodyTap } = {},
     translation?: AnswerTranslation,
   ): void {
-    const translated = translation?.prepare(upstream, res);
+    // Answer rules (SPEC §13): a transform only where one applies.
+    const plan = this.answers.plan(
+      context,
+      upstream,
+      res,
+      translation?.prepare(upstream, res),
+    );
+    const translated = plan.translated;
+    const transform = translated?.transform ?? plan.transform;
     const streaming = isEventStream(upstream.rawHeaders);
     if (!translated) {
       const headers = clientResponseHeaders(upstream.rawHeaders);
@@ -104,10 +109,10 @@ export class ResponseRelay {
       (chunk) => {
         observe(chunk);
         meter?.chunk(chunk);
-        if (!translated && client !== meter) client?.chunk(chunk);
+        if (!transform && client !== meter) client?.chunk(chunk);
       },
-      translated && {
-        transform: translated.transform,
+      transform && {
+        transform,
         clientTap: client && ((chunk) => client.chunk(chunk)),
       },
     ).start();

@@ -1,8 +1,12 @@
 import type { CompatRule } from '../compat-rule';
 import { forceStoreFalse } from './force-store-false';
+import { promoteThinkingDisplay } from './promote-thinking-display';
 
 /**
  * Every request rule, in the order they run. Add a rule here with its file
  * and spec; its id becomes a `COMPAT_RULES` switch.
  */
-export const REQUEST_RULES: readonly CompatRule[] = [forceStoreFalse];
+export const REQUEST_RULES: readonly CompatRule[] = [
+  forceStoreFalse,
+  promoteThinkingDisplay,
+];
