@@ -10,6 +10,7 @@ import { LaunchedNode, launchNode } from '../test/support/spawn-app';
 import { agentRequestBody } from './agent-request';
 import {
   bridgedStreams,
+  churningResponsesStreams,
   get,
   getModels,
   labelOf,
@@ -381,6 +382,33 @@ async function bridgeCost(
   return { proxy: measures };
 }
 
+/**
+ * Responses item ids pinned (rule r9) on a stream whose ids churn on every
+ * event, as Copilot sends it: SSE lag at `count` streams on the default proxy
+ * beside `unpinned`, the same proxy with `COMPAT_RULES=-r9` (the stream passes
+ * as it comes, as before the rule).
+ */
+async function pinningCost(
+  proxy: Target,
+  unpinned: Target,
+  count: number,
+): Promise<Measures> {
+  const measures: Record<string, number> = {};
+  for (const [name, target] of [
+    ['Pinned', proxy],
+    ['Unpinned', unpinned],
+  ] as const) {
+    const lag = await churningResponsesStreams(target, count, 20, 50);
+    measures[`responses${name}LagP50Ms`] = lag.lagP50;
+    measures[`responses${name}LagP99Ms`] = lag.lagP99;
+    measures[`responses${name}Errors`] = lag.errors;
+    log(
+      `sse responses ${name.toLowerCase()}: lag p50 ${lag.lagP50.toFixed(2)} ms p99 ${lag.lagP99.toFixed(2)} ms, ${lag.errors} errors`,
+    );
+  }
+  return { proxy: measures };
+}
+
 /** Fails the run unless a small chat completion through `target` answers 200. */
 async function expectOk(
   target: Target,
@@ -579,6 +607,10 @@ async function main(): Promise<void> {
       ),
     );
     collect(await cacheHits(team, settings.seconds));
+    const unpinned = await startVariant(fake.url, 'unpinned', {
+      COMPAT_RULES: '-r9',
+    });
+    collect(await pinningCost(proxy, unpinned, settings.streams));
 
     const table = renderTable(results, settings);
     process.stdout.write(`\n${table}\n`);
