@@ -343,6 +343,28 @@ describe('answers every client reads (issue 26)', () => {
     });
   });
 
+  describe('the response cache', () => {
+    it('replays a Responses stream as the client first got it: one id per output item', async () => {
+      const cached = await startApp(env({ RESPONSE_CACHE: 'all' }));
+      try {
+        const body = { ...REASONING_TURN, stream: true };
+        const first = await post(cached, '/v1/responses', body);
+        const again = await post(cached, '/v1/responses', body);
+        expect(first.headers['x-cache']).toBe('MISS');
+        expect(again.headers['x-cache']).toBe('HIT');
+        expect(again.body.toString()).toBe(first.body.toString());
+        const stream = events(again.body).filter(
+          (e): e is Json => typeof e !== 'string',
+        );
+        const ids = idsPerIndex(stream);
+        expect(ids.size).toBe(2);
+        for (const set of ids.values()) expect(set.size).toBe(1);
+      } finally {
+        await cached.close();
+      }
+    });
+  });
+
   describe('@ai-sdk/openai', () => {
     const reasoningModel = (app: TestApp) =>
       createOpenAI({ baseURL: `${app.url}/v1`, apiKey: 'any' }).responses(
