@@ -317,7 +317,7 @@ describe('answers every client reads (issue 26)', () => {
       };
       const stream = anthropic().messages.stream(request as any);
       const kinds: string[] = [];
-      stream.on('streamEvent', (event: Json) => {
+      stream.on('streamEvent', (event: any) => {
         if (event.type === 'content_block_delta') kinds.push(event.delta.type);
       });
       const message = await stream.finalMessage();

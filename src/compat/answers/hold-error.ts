@@ -45,8 +45,7 @@ export function holdError(input: HeldErrorInput): PipeTransform {
   let passing = false;
   const pass = (bytes: Buffer): string | Buffer => {
     if (inner) return inner.chunk(bytes);
-    if (!res.headersSent) res.writeHead(input.status, headers);
-    return bytes;
+    return head(res, input.status, headers) ? bytes : EMPTY;
   };
   return {
     chunk(chunk) {
@@ -87,13 +86,28 @@ export function holdError(input: HeldErrorInput): PipeTransform {
       }
       deleteHeader(headers, 'content-length');
       headers['Content-Length'] = String(out.length);
-      if (!res.headersSent) res.writeHead(answer.status, headers);
-      return out;
+      return head(res, answer.status, headers) ? out : EMPTY;
     },
     fail(outcome) {
       return inner?.fail(outcome);
     },
   };
+}
+
+/** Writes the head once; a head Node refuses ends the connection (never a throw in the pipe). */
+function head(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+): boolean {
+  if (res.headersSent) return true;
+  try {
+    res.writeHead(status, headers);
+    return true;
+  } catch {
+    res.destroy();
+    return false;
+  }
 }
 
 function errorAnswer(input: HeldErrorInput, body: Buffer): ErrorAnswer {
