@@ -33,7 +33,13 @@ export function churningResponses(ex: Exchange): void {
       event({
         type: 'response.output_item.added',
         output_index: 0,
-        item: { id: churn(), type: 'message', status: 'in_progress', role: 'assistant', content: [] },
+        item: {
+          id: churn(),
+          type: 'message',
+          status: 'in_progress',
+          role: 'assistant',
+          content: [],
+        },
       }),
   );
   let sent = 0;
@@ -61,10 +67,23 @@ export function churningResponses(ex: Exchange): void {
       content: [{ type: 'output_text', text, annotations: [] }],
     };
     res.end(
-      event({ type: 'response.output_item.done', output_index: 0, item: { id: churn(), ...item } }) +
+      event({
+        type: 'response.output_item.done',
+        output_index: 0,
+        item: { id: churn(), ...item },
+      }) +
         event({
           type: 'response.completed',
-          response: { ...response, status: 'completed', output: [{ id: churn(), ...item }], usage: { input_tokens: 9, output_tokens: events, total_tokens: 9 + events } },
+          response: {
+            ...response,
+            status: 'completed',
+            output: [{ id: churn(), ...item }],
+            usage: {
+              input_tokens: 9,
+              output_tokens: events,
+              total_tokens: 9 + events,
+            },
+          },
           copilot_usage: { total_nano_aiu: 1000 },
         }),
     );

@@ -152,7 +152,8 @@ describe('answers every client reads (issue 26)', () => {
       expect([...ids.keys()]).toEqual([0, 1]);
       for (const [i, set] of ids) {
         const added = seen.find(
-          (e) => e.type === 'response.output_item.added' && e.output_index === i,
+          (e) =>
+            e.type === 'response.output_item.added' && e.output_index === i,
         );
         expect([...set]).toEqual([added!.item.id]);
       }
@@ -280,8 +281,7 @@ describe('answers every client reads (issue 26)', () => {
     });
 
     it("gets Copilot's own error envelope in Anthropic's shape, labelled JSON", async () => {
-      const said =
-        'messages.1.content.0: Invalid signature in thinking block';
+      const said = 'messages.1.content.0: Invalid signature in thinking block';
       fake.script('/v1/messages', {
         status: 400,
         headers: { 'content-type': 'text/plain; charset=utf-8' },
@@ -322,7 +322,10 @@ describe('answers every client reads (issue 26)', () => {
       });
       const message = await stream.finalMessage();
       const sent = fake.bodyOf<Json>(fake.lastRequest('/v1/messages')!);
-      expect(sent.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
+      expect(sent.thinking).toEqual({
+        type: 'adaptive',
+        display: 'summarized',
+      });
       expect(kinds).not.toContain('thinking_delta');
       expect(kinds).toContain('signature_delta');
       const block = message.content[0] as Json;
@@ -372,7 +375,10 @@ describe('answers every client reads (issue 26)', () => {
       );
     const call = (prompt: string) => ({
       prompt: [
-        { role: 'user' as const, content: [{ type: 'text' as const, text: prompt }] },
+        {
+          role: 'user' as const,
+          content: [{ type: 'text' as const, text: prompt }],
+        },
       ],
       tools: [
         {
@@ -464,7 +470,10 @@ describe('answers every client reads (issue 26)', () => {
       );
     const prompt = {
       prompt: [
-        { role: 'user' as const, content: [{ type: 'text' as const, text: 'Hi' }] },
+        {
+          role: 'user' as const,
+          content: [{ type: 'text' as const, text: 'Hi' }],
+        },
       ],
     };
 

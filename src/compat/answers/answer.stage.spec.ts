@@ -57,38 +57,105 @@ describe('AnswerStage', () => {
 
   it('gives a native chat stream, and a JSON answer, no transform at all', () => {
     const { answers } = stage();
-    expect(answers.plan(context('/v1/chat/completions'), upstream(200, SSE), res, undefined)).toEqual({});
     expect(
-      answers.plan(context('/v1/responses'), upstream(200, ['Content-Type', 'application/json']), res, undefined),
+      answers.plan(
+        context('/v1/chat/completions'),
+        upstream(200, SSE),
+        res,
+        undefined,
+      ),
+    ).toEqual({});
+    expect(
+      answers.plan(
+        context('/v1/responses'),
+        upstream(200, ['Content-Type', 'application/json']),
+        res,
+        undefined,
+      ),
     ).toEqual({});
   });
 
   it('filters a native Responses stream unless r9 is off', () => {
-    expect(stage().answers.plan(context('/v1/responses'), upstream(200, SSE), res, undefined).transform).toBeInstanceOf(EventStreamTransform);
-    expect(stage({ COMPAT_RULES: '-r9' }).answers.plan(context('/v1/responses'), upstream(200, SSE), res, undefined)).toEqual({});
-    expect(stage({ COMPAT: 'off' }).answers.plan(context('/v1/responses'), upstream(200, SSE), res, undefined)).toEqual({});
+    expect(
+      stage().answers.plan(
+        context('/v1/responses'),
+        upstream(200, SSE),
+        res,
+        undefined,
+      ).transform,
+    ).toBeInstanceOf(EventStreamTransform);
+    expect(
+      stage({ COMPAT_RULES: '-r9' }).answers.plan(
+        context('/v1/responses'),
+        upstream(200, SSE),
+        res,
+        undefined,
+      ),
+    ).toEqual({});
+    expect(
+      stage({ COMPAT: 'off' }).answers.plan(
+        context('/v1/responses'),
+        upstream(200, SSE),
+        res,
+        undefined,
+      ),
+    ).toEqual({});
   });
 
   it('filters a native messages stream (m13), and leaves a translated one to the bridge', () => {
     const { answers } = stage();
-    expect(answers.plan(context('/v1/messages'), upstream(200, SSE), res, undefined).transform).toBeDefined();
-    expect(stage({ COMPAT_RULES: '-m13' }).answers.plan(context('/v1/messages'), upstream(200, SSE), res, undefined)).toEqual({});
-    expect(answers.plan(context('/v1/messages', 'messages->chat'), upstream(200, SSE), res, undefined)).toEqual({});
+    expect(
+      answers.plan(context('/v1/messages'), upstream(200, SSE), res, undefined)
+        .transform,
+    ).toBeDefined();
+    expect(
+      stage({ COMPAT_RULES: '-m13' }).answers.plan(
+        context('/v1/messages'),
+        upstream(200, SSE),
+        res,
+        undefined,
+      ),
+    ).toEqual({});
+    expect(
+      answers.plan(
+        context('/v1/messages', 'messages->chat'),
+        upstream(200, SSE),
+        res,
+        undefined,
+      ),
+    ).toEqual({});
   });
 
   it('hides thinking text only where the request rule promoted the display', () => {
     const { answers } = stage({ COMPAT_RULES: '-m13' });
     const promoted = context('/v1/messages');
     promoted.adjustments = [THINKING_DISPLAY];
-    expect(answers.plan(promoted, upstream(200, SSE), res, undefined).transform).toBeDefined();
+    expect(
+      answers.plan(promoted, upstream(200, SSE), res, undefined).transform,
+    ).toBeDefined();
   });
 
   it('holds an error answer of a model route, and no other', () => {
     const { answers } = stage();
-    expect(answers.plan(context('/v1/messages'), upstream(400, TEXT), res, undefined).translated).toBeDefined();
-    expect(answers.plan(context('/v1/embeddings'), upstream(400, TEXT), res, undefined)).toEqual({});
     expect(
-      stage({ COMPAT_RULES: '-m12,-g6,-g4,-g3' }).answers.plan(context('/v1/messages'), upstream(400, TEXT), res, undefined),
+      answers.plan(context('/v1/messages'), upstream(400, TEXT), res, undefined)
+        .translated,
+    ).toBeDefined();
+    expect(
+      answers.plan(
+        context('/v1/embeddings'),
+        upstream(400, TEXT),
+        res,
+        undefined,
+      ),
+    ).toEqual({});
+    expect(
+      stage({ COMPAT_RULES: '-m12,-g6,-g4,-g3' }).answers.plan(
+        context('/v1/messages'),
+        upstream(400, TEXT),
+        res,
+        undefined,
+      ),
     ).toEqual({});
   });
 });

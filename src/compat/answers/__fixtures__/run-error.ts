@@ -30,20 +30,20 @@ export function runError(
     'x-github-request-id': 'ABCD:1234',
   };
   const written: { status?: number } = {};
-  const res = {
-    headersSent: false,
+  const res = { headersSent: false } as { headersSent: boolean };
+  const fakeRes = Object.assign(res, {
     writeHead(status: number) {
       written.status = status;
-      this.headersSent = true;
+      res.headersSent = true;
     },
-  } as unknown as ServerResponse;
+  }) as unknown as ServerResponse;
   const applied: string[] = [];
   const served = upstream.served;
   const transform = holdError({
     status: upstream.status,
     contentType,
     headers,
-    res,
+    res: fakeRes,
     rules,
     served: {
       lists: (id) => (served ? served.includes(id) : undefined),
