@@ -147,7 +147,7 @@ describe('answers every client reads (issue 26)', () => {
         stream: true,
       });
       const seen: Json[] = [];
-      for await (const event of stream) seen.push(event as Json);
+      for await (const event of stream) seen.push(event);
       const ids = idsPerIndex(seen);
       expect([...ids.keys()]).toEqual([0, 1]);
       for (const [i, set] of ids) {
@@ -400,9 +400,9 @@ describe('answers every client reads (issue 26)', () => {
 
     it('streams reasoning summaries and a tool call with consistent ids', async () => {
       const { stream } = await reasoningModel(proxy).doStream(
-        call('USE_TOOL to say hi') as any,
+        call('USE_TOOL to say hi'),
       );
-      const parts = await partsOf(stream as ReadableStream<Json>);
+      const parts = await partsOf(stream);
       expect(parts.filter((p) => p.type === 'error')).toEqual([]);
       const started = parts
         .filter((p) => p.type === 'reasoning-start')
@@ -452,7 +452,7 @@ describe('answers every client reads (issue 26)', () => {
         ],
         providerOptions: { openai: { store: false } },
       } as any);
-      const parts = await partsOf(stream as ReadableStream<Json>);
+      const parts = await partsOf(stream);
       expect(
         parts
           .filter((p) => p.type === 'text-delta')
@@ -478,8 +478,8 @@ describe('answers every client reads (issue 26)', () => {
     };
 
     it('streams a message to its finish with no error part', async () => {
-      const { stream } = await model(proxy).doStream(prompt as any);
-      const parts = await partsOf(stream as ReadableStream<Json>);
+      const { stream } = await model(proxy).doStream(prompt);
+      const parts = await partsOf(stream);
       expect(parts.filter((p) => p.type === 'error')).toEqual([]);
       expect(
         parts
@@ -488,6 +488,21 @@ describe('answers every client reads (issue 26)', () => {
           .join(''),
       ).toBe('Hello from the strict fake Claude.');
       expect(parts.at(-1)).toMatchObject({ type: 'finish' });
+    });
+
+    it("gets 'prompt is too long' for an overflow", async () => {
+      const error: any = await Promise.resolve(
+        model(proxy).doStream({
+          prompt: [
+            {
+              role: 'user',
+              content: [{ type: 'text', text: 'STRICT_OVERFLOW' }],
+            },
+          ],
+        } as any),
+      ).catch((e: unknown) => e);
+      expect(error.statusCode).toBe(400);
+      expect(error.message).toMatch(/^prompt is too long: /);
     });
   });
 });
