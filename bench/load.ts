@@ -223,6 +223,36 @@ export function bridgedStreams(
   });
 }
 
+/**
+ * As {@link streams}, for a Responses client (`POST /responses`, native) on the
+ * fake's Copilot-like stream whose item ids churn on every event (R9): the
+ * proxy pins them per output index (rule r9) unless `COMPAT_RULES=-r9`.
+ */
+export function churningResponsesStreams(
+  target: Target,
+  count: number,
+  events: number,
+  intervalMs: number,
+) {
+  const body = JSON.stringify({
+    model: 'gpt-5.1-codex',
+    stream: true,
+    store: false,
+    input: 'hi',
+  });
+  return openStreams(target, count, events, {
+    method: 'POST',
+    path: '/responses',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-bench-churn': '1',
+      'x-fake-events': String(events),
+      'x-fake-interval-ms': String(intervalMs),
+    },
+  });
+}
+
 /** What each stream of {@link openStreams} sends. */
 interface StreamRequest {
   method: 'GET' | 'POST';

@@ -203,6 +203,18 @@ export function renderTable(results: Results, settings: RunSettings): string {
       fmt(proxy.imagesTranslatedPeakRssMiB / proxy.imagesNativePeakRssMiB, 2),
       '< 512',
     ],
+    [
+      `Responses SSE lag p50 / p99 ms, churning ids pinned (${streams} streams)`,
+      `${fmt(proxy.responsesPinnedLagP50Ms, 2)} / ${fmt(proxy.responsesPinnedLagP99Ms, 2)}`,
+      `unpinned ${fmt(proxy.responsesUnpinnedLagP50Ms, 2)} / ${fmt(proxy.responsesUnpinnedLagP99Ms, 2)}`,
+      fmt(proxy.responsesPinnedLagP99Ms / proxy.responsesUnpinnedLagP99Ms, 2),
+      '',
+    ],
+    own(
+      'Responses SSE errors, pinned / unpinned',
+      `${fmt(proxy.responsesPinnedErrors)} / ${fmt(proxy.responsesUnpinnedErrors)}`,
+      '0 / 0',
+    ),
     own('team: cache-hit req/s (32 conns)', fmt(proxy.teamCacheHitRps), ''),
     own(
       'team: cache-hit p99 latency ms',

@@ -11,6 +11,7 @@ import { agentRequestBody } from './agent-request';
 import { countTokensStalls, translatedImagesRss } from './hardening';
 import {
   bridgedStreams,
+  churningResponsesStreams,
   get,
   getModels,
   labelOf,
@@ -382,6 +383,33 @@ async function bridgeCost(
   return { proxy: measures };
 }
 
+/**
+ * Responses item ids pinned (rule r9) on a stream whose ids churn on every
+ * event, as Copilot sends it: SSE lag at `count` streams on the default proxy
+ * beside `unpinned`, the same proxy with `COMPAT_RULES=-r9` (the stream passes
+ * as it comes, as before the rule).
+ */
+async function pinningCost(
+  proxy: Target,
+  unpinned: Target,
+  count: number,
+): Promise<Measures> {
+  const measures: Record<string, number> = {};
+  for (const [name, target] of [
+    ['Pinned', proxy],
+    ['Unpinned', unpinned],
+  ] as const) {
+    const lag = await churningResponsesStreams(target, count, 20, 50);
+    measures[`responses${name}LagP50Ms`] = lag.lagP50;
+    measures[`responses${name}LagP99Ms`] = lag.lagP99;
+    measures[`responses${name}Errors`] = lag.errors;
+    log(
+      `sse responses ${name.toLowerCase()}: lag p50 ${lag.lagP50.toFixed(2)} ms p99 ${lag.lagP99.toFixed(2)} ms, ${lag.errors} errors`,
+    );
+  }
+  return { proxy: measures };
+}
+
 /** Fails the run unless a small chat completion through `target` answers 200. */
 async function expectOk(
   target: Target,
@@ -627,6 +655,10 @@ async function main(): Promise<void> {
     collect(await cacheHits(team, settings.seconds));
     collect(await countTokensStalls(proxy, 3));
     collect(await compatCost(proxy, compatOff, settings.cpuRequests));
+    const unpinned = await startVariant(fake.url, 'unpinned', {
+      COMPAT_RULES: '-r9',
+    });
+    collect(await pinningCost(proxy, unpinned, settings.streams));
     // Last: its RSS grows by hundreds of MiB. Every body read whole, however
     // many at once (one key's share would otherwise let only the first be read).
     const images = await startVariant(fake.url, 'images', {

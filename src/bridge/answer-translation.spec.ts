@@ -53,7 +53,7 @@ describe('AnswerTranslation: nothing read from upstream throws out of the relay'
       res as unknown as ServerResponse,
     );
     answer.transform.chunk(Buffer.from('{"choices":[]}'));
-    const body = answer.transform.end();
+    const body = answer.transform.end().toString();
     expect(res.written?.status).toBe(502);
     expect(res.written?.headers['X-Bad']).toBeUndefined();
     expect(JSON.parse(body)).toEqual({

@@ -10,6 +10,12 @@ import { applyRules } from './apply-rules';
 import type { CompatApi, CompatRule } from './compat-rule';
 import { REQUEST_RULES } from './rules';
 
+/** The `X-Copilot-Adjusted` value: rule names are ASCII; the header stays short whatever their count. */
+export function adjustedHeader(names: readonly string[]): string {
+  const value = names.join(',');
+  return value.length <= 256 ? value : `${value.slice(0, 250)},...`;
+}
+
 /** The upstream API of a model path (query aside). */
 const API_OF_PATH: Record<string, CompatApi> = {
   '/chat/completions': 'chat',

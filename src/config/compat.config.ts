@@ -5,7 +5,15 @@ import { EnvReader } from './env-reader';
  * Ids of rules that act on answers rather than requests (they run in the relay
  * but are switched the same way). Each answer rule adds its id here.
  */
-export const ANSWER_RULE_IDS: readonly string[] = [];
+export const ANSWER_RULE_IDS: readonly string[] = [
+  // src/compat/answers (answer.stage.ts lists them with their names)
+  'r9',
+  'm13',
+  'm12',
+  'g6',
+  'g4',
+  'g3',
+];
 
 /**
  * `COMPAT=off` turns the compatibility stage off; `COMPAT_RULES` switches single

@@ -28,15 +28,39 @@ export function errorBody(
   error: ProxyError,
   shape: ErrorShape = 'openai',
 ): string {
-  if (shape === 'anthropic') {
-    const body: AnthropicErrorBody = {
-      type: 'error',
-      error: { type: anthropicErrorType(error.status), message: error.message },
-    };
-    return JSON.stringify(body);
-  }
-  const body: OpenAiErrorBody = {
-    error: { message: error.message, type: error.type, code: error.code },
+  return shape === 'anthropic'
+    ? anthropicErrorJson(anthropicErrorType(error.status), error.message)
+    : openAiErrorJson(error.message, error.type, error.code);
+}
+
+/** Anthropic's error body (with the upstream's `request_id`, when it gave one). */
+export function anthropicErrorJson(
+  type: string,
+  message: string,
+  requestId?: string,
+): string {
+  const body: AnthropicErrorBody & { request_id?: string } = {
+    type: 'error',
+    error: { type, message },
+    ...(requestId !== undefined && { request_id: requestId }),
+  };
+  return JSON.stringify(body);
+}
+
+/** OpenAI's error body (`param` only when the answer has one to give). */
+export function openAiErrorJson(
+  message: string,
+  type: string,
+  code: string | null,
+  param?: string | null,
+): string {
+  const body: OpenAiErrorBody & { error: { param?: string | null } } = {
+    error: {
+      message,
+      type,
+      code,
+      ...(param !== undefined && { param }),
+    },
   };
   return JSON.stringify(body);
 }

@@ -10,8 +10,9 @@ export type PipeOutcome =
  * error event) that ends the connection cleanly, or undefined to cut it.
  */
 export interface PipeTransform {
-  chunk(chunk: Buffer): string;
-  end(): string;
+  /** What the client gets for one upstream chunk: text, or bytes as they are. */
+  chunk(chunk: Buffer): string | Buffer;
+  end(): string | Buffer;
   fail(outcome: 'upstream_reset' | 'idle_timeout'): string | undefined;
 }
 
@@ -60,7 +61,7 @@ export class StreamPipe {
     this.timer?.refresh();
     this.tap?.(chunk);
     const out = this.options.transform
-      ? Buffer.from(this.options.transform.chunk(chunk), 'utf8')
+      ? bytesOf(this.options.transform.chunk(chunk))
       : chunk;
     if (out.length === 0) return;
     this.options.clientTap?.(out);
@@ -71,9 +72,9 @@ export class StreamPipe {
   };
 
   /** The transform's last words: through the client tap before the pipe's end is told. */
-  private lastWords(text: string | undefined): Buffer | undefined {
+  private lastWords(text: string | Buffer | undefined): Buffer | undefined {
     if (text === undefined) return undefined;
-    const out = Buffer.from(text, 'utf8');
+    const out = bytesOf(text);
     if (out.length > 0) this.options.clientTap?.(out);
     return out;
   }
@@ -139,4 +140,8 @@ export class StreamPipe {
     this.res.removeListener('drain', this.onDrain);
     this.onDone(outcome, this.bytes);
   }
+}
+
+function bytesOf(out: string | Buffer): Buffer {
+  return typeof out === 'string' ? Buffer.from(out, 'utf8') : out;
 }

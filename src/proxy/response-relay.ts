@@ -19,12 +19,8 @@ import type {
   AnswerTranslation,
   TranslatedAnswer,
 } from '../bridge/answer-translation';
-
-/** Rule names are ASCII by construction; the header stays short whatever their count. */
-export function adjustedHeader(names: readonly string[]): string {
-  const value = names.join(',');
-  return value.length <= 256 ? value : `${value.slice(0, 250)},...`;
-}
+import { AnswerStage } from '../compat/answers/answer.stage';
+import { adjustedHeader } from '../compat/compat.stage';
 
 const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
   idle_timeout: (idleMs) =>
@@ -45,6 +41,7 @@ export class ResponseRelay {
     private readonly metrics: MetricsService,
     private readonly keys: ClientKeyRegistry,
     config: ConfigService<Settings, true>,
+    private readonly answers: AnswerStage,
   ) {
     this.idleTimeoutMs = config.get('copilot', {
       infer: true,
@@ -64,9 +61,19 @@ export class ResponseRelay {
     translation?: AnswerTranslation,
   ): void {
     const streaming = isEventStream(upstream.rawHeaders);
-    let translated;
+    let translated: TranslatedAnswer | undefined;
+    let transform;
     try {
-      translated = this.head(context, upstream, res, streaming, translation);
+      // Answer rules (SPEC §13): a transform only where one applies.
+      const plan = this.answers.plan(
+        context,
+        upstream,
+        res,
+        translation?.prepare(upstream, res),
+      );
+      translated = plan.translated;
+      transform = translated?.transform ?? plan.transform;
+      this.head(context, upstream, res, streaming, translated);
     } catch (error) {
       // Nothing relayed: the upstream connection is let go, the call still metered.
       upstream.body.destroy();
@@ -106,10 +113,10 @@ export class ResponseRelay {
       (chunk) => {
         observe(chunk);
         meter?.chunk(chunk);
-        if (!translated && client !== meter) client?.chunk(chunk);
+        if (!transform && client !== meter) client?.chunk(chunk);
       },
-      translated && {
-        transform: translated.transform,
+      transform && {
+        transform,
         clientTap: client && ((chunk) => client.chunk(chunk)),
       },
     ).start();
@@ -121,9 +128,8 @@ export class ResponseRelay {
     upstream: UpstreamResponse,
     res: ServerResponse,
     streaming: boolean,
-    translation: AnswerTranslation | undefined,
-  ): TranslatedAnswer | undefined {
-    const translated = translation?.prepare(upstream, res);
+    translated: TranslatedAnswer | undefined,
+  ): void {
     if (!translated) {
       const headers = clientResponseHeaders(upstream.rawHeaders);
       this.ownHeadersOnly(context, headers);
@@ -139,7 +145,6 @@ export class ResponseRelay {
       // Written with the whole translated body at its end.
       this.ownHeadersOnly(context, translated.headers);
     }
-    return translated;
   }
 
   /**

@@ -38,7 +38,7 @@ export const count = (v: unknown): number | undefined =>
  * event of a stream — in any of the shapes the Copilot API sends: OpenAI chat and
  * embeddings (`usage.prompt_tokens`…), Anthropic (`message_start.message.usage`,
  * `message_delta.usage`, a message's `usage`), Responses (`response.usage` on
- * `response.completed`/`response.incomplete`, or a response's `usage`), and
+ * `response.completed`/`incomplete`/`failed`, or a response's `usage`), and
  * `copilot_usage.total_nano_aiu` beside any of them. Later documents of one answer
  * overwrite what earlier ones said (Anthropic's final `message_delta` is the total).
  */
@@ -49,7 +49,8 @@ export function readUsage(doc: unknown, into: Usage): void {
       ? doc.message
       : isObject(doc.response) &&
           (doc.type === 'response.completed' ||
-            doc.type === 'response.incomplete')
+            doc.type === 'response.incomplete' ||
+            doc.type === 'response.failed')
         ? doc.response
         : doc;
   if (typeof holder.model === 'string' && holder.model)

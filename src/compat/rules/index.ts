@@ -23,6 +23,7 @@ import { stripInternalKeys } from './strip-internal-keys';
 import { stripServiceTier } from './strip-service-tier';
 import { stripSpeed } from './strip-speed';
 import { stripToolResultCacheControl } from './strip-tool-result-cache-control';
+import { promoteThinkingDisplay } from './promote-thinking-display';
 
 /**
  * Every request rule, in the order they run. Add a rule here with its file
@@ -58,4 +59,6 @@ export const REQUEST_RULES: readonly CompatRule[] = [
   // /chat/completions
   maxCompletionTokens,
   fillToolProperties,
+  // /v1/messages: thinking that keeps the stream alive (G9, M11)
+  promoteThinkingDisplay,
 ];

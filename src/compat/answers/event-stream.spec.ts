@@ -1,0 +1,78 @@
+import { EventStreamTransform, type EventFilter } from './event-stream';
+import { runStream } from './__fixtures__/run-stream';
+
+const WIRE =
+  'event: a\ndata: {"n":1}\n\n' +
+  ': a comment\n\n' +
+  'event: b\ndata: {"n":2,"t":"é 🌤️"}\n\n' +
+  'data: [DONE]\n\n';
+
+describe('EventStreamTransform', () => {
+  it('passes events no filter touches as their bytes, however the chunks fall', () => {
+    for (const size of [1, 3, 7, WIRE.length]) {
+      expect(
+        runStream(
+          new EventStreamTransform([{ event: () => undefined }]),
+          WIRE,
+          size,
+        ),
+      ).toBe(WIRE);
+    }
+  });
+
+  it('writes each event as soon as it is complete (never held past its end)', () => {
+    const transform = new EventStreamTransform([{ event: () => undefined }]);
+    expect(transform.chunk(Buffer.from('event: a\ndata: {"n"'))).toHaveLength(
+      0,
+    );
+    expect(transform.chunk(Buffer.from(':1}\n\nevent: b')).toString()).toBe(
+      'event: a\ndata: {"n":1}\n\n',
+    );
+  });
+
+  it('drops, replaces and adds events, each filter reading what the one before wrote', () => {
+    const seen: string[] = [];
+    const first: EventFilter = {
+      event: (e) =>
+        e.name === 'a'
+          ? [{ name: 'x', data: '{"replaced":true}' }, e]
+          : e.data === '[DONE]'
+            ? []
+            : undefined,
+      end: () => [{ name: 'last', data: '{}' }],
+    };
+    const second: EventFilter = {
+      event: (e) => {
+        seen.push(e.name ?? e.data);
+        return undefined;
+      },
+    };
+    const out = runStream(new EventStreamTransform([first, second]), WIRE, 5);
+    expect(out).toBe(
+      'event: x\ndata: {"replaced":true}\n\n' +
+        'event: a\ndata: {"n":1}\n\n' +
+        ': a comment\n\n' +
+        'event: b\ndata: {"n":2,"t":"é 🌤️"}\n\n' +
+        'event: last\ndata: {}\n\n',
+    );
+    expect(seen).toEqual(['x', 'a', '', 'b', 'last']);
+  });
+
+  it('reads events with CRLF line ends and one left open at the end', () => {
+    const wire = 'event: a\r\ndata: {"n":1}\r\n\r\ndata: {"n":2}';
+    const names: Array<string | undefined> = [];
+    runStream(
+      new EventStreamTransform([
+        {
+          event: (e) => {
+            names.push(e.name ?? e.data);
+            return undefined;
+          },
+        },
+      ]),
+      wire,
+      2,
+    );
+    expect(names).toEqual(['a', '{"n":2}']);
+  });
+});

@@ -1,0 +1,115 @@
+import { EventSplitter, formatEvent, parseEvent } from '../../http/sse';
+import type { PipeTransform } from '../../http/stream-pipe';
+
+const BLANK_LINE = Buffer.from('\n\n');
+
+/**
+ * One event of an answer's stream, as it came: its bytes, and its fields read
+ * only when a filter asks (most events of most streams are never decoded).
+ */
+export class StreamEvent {
+  private fields: { name: string | undefined; data: string } | undefined;
+
+  constructor(readonly raw: Buffer) {}
+
+  /** The `event:` field, when there was one. */
+  get name(): string | undefined {
+    return this.read().name;
+  }
+
+  /** The `data:` lines joined. */
+  get data(): string {
+    return this.read().data;
+  }
+
+  /** Whether the event's bytes contain `text` (a cheap look before decoding). */
+  mentions(text: Buffer): boolean {
+    return this.raw.indexOf(text) !== -1;
+  }
+
+  private read() {
+    if (!this.fields) {
+      const event = parseEvent(this.raw);
+      this.fields = { name: event?.event, data: event?.data ?? '' };
+    }
+    return this.fields;
+  }
+}
+
+/** An event written by a filter: its name (when it has one) and data. */
+export interface WrittenEvent {
+  name: string | undefined;
+  data: string;
+}
+
+/**
+ * One answer rule acting on a stream, event by event: what the client gets in
+ * place of an event — undefined to pass it as it came, or the events to write
+ * instead (none drops it) — and what it adds when the stream ends.
+ */
+export interface EventFilter {
+  event(
+    event: StreamEvent,
+  ): ReadonlyArray<StreamEvent | WrittenEvent> | undefined;
+  end?(): ReadonlyArray<WrittenEvent>;
+}
+
+/**
+ * The stream of a native answer passed through answer rules (SPEC §13): cut
+ * into events as they complete (SSE lines may be split across chunks), each
+ * event handed to the filters in order and written at once — never held past
+ * its own end. An event no filter touches goes out as its bytes.
+ */
+export class EventStreamTransform implements PipeTransform {
+  private readonly splitter = new EventSplitter();
+
+  constructor(private readonly filters: readonly EventFilter[]) {}
+
+  chunk(chunk: Buffer): Buffer {
+    const events = this.splitter.push(chunk);
+    if (events.length === 0) return EMPTY;
+    return this.write(events.map((raw) => new StreamEvent(raw)));
+  }
+
+  end(): Buffer {
+    const rest = this.splitter.end();
+    const parts: Buffer[] = [];
+    if (rest) parts.push(this.write([new StreamEvent(rest)]));
+    this.filters.forEach((filter, i) => {
+      const added = filter.end?.() ?? [];
+      // What a filter adds at the end still passes the filters after it.
+      if (added.length > 0) parts.push(this.write(added.map(toEvent), i + 1));
+    });
+    return Buffer.concat(parts);
+  }
+
+  /** A broken upstream breaks the client's connection, as it would unfiltered. */
+  fail(): undefined {
+    return undefined;
+  }
+
+  private write(events: StreamEvent[], from = 0): Buffer {
+    let current: StreamEvent[] = events;
+    for (let i = from; i < this.filters.length; i++) {
+      const next: StreamEvent[] = [];
+      for (const event of current) {
+        const out = this.filters[i].event(event);
+        if (out === undefined) next.push(event);
+        else for (const one of out) next.push(toEvent(one));
+      }
+      current = next;
+    }
+    const parts: Buffer[] = [];
+    for (const event of current) parts.push(event.raw, BLANK_LINE);
+    return parts.length === 0 ? EMPTY : Buffer.concat(parts);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function toEvent(event: StreamEvent | WrittenEvent): StreamEvent {
+  if (event instanceof StreamEvent) return event;
+  const text = formatEvent(event.name, event.data);
+  // `formatEvent` ends the event with its blank line; the raw bytes do not.
+  return new StreamEvent(Buffer.from(text.slice(0, -2), 'utf8'));
+}
