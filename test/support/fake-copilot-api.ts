@@ -19,6 +19,8 @@ import { jsonBody } from './fake-inference';
 import { FakeModel, MODELS } from './fake-models';
 import { FakeScript, ScriptedAnswer } from './fake-script';
 import { FakeSockets } from './fake-sockets';
+import { STRICT_EXTRA_MODELS } from './strict/strict-models';
+import { StrictMode, StrictOptions } from './strict/strict-mode';
 
 export { nowMs } from './fake-http';
 export type { RecordedRequest, ServedAnswer } from './fake-http';
@@ -50,6 +52,11 @@ export interface FakeOptions {
    * undefined (the default) accepts any `Editor-Version`.
    */
   minEditorVersion?: string;
+  /**
+   * Behave like the real Copilot of late 2026 (`strict/strict-copilot.ts`): refuse
+   * what it refuses, answer in its shapes. `true`, or which rules and answers.
+   */
+  strict?: true | StrictOptions;
 }
 
 /**
@@ -109,6 +116,8 @@ export class FakeCopilotApi extends EventEmitter {
   modelsDelayMs = 0;
   /** Every `GET /copilot_internal/user` (account, plan and quota snapshots), refused ones included. */
   userInfoRequests = 0;
+  /** The strict mode's checks, verdicts and reasoning ledger; undefined when lenient. */
+  readonly strict: StrictMode | undefined;
   private server?: Server;
   private readonly sockets = new FakeSockets();
   private readonly timers = new FakeTimers();
@@ -129,6 +138,11 @@ export class FakeCopilotApi extends EventEmitter {
     this.github = new GitHubRoutes(this);
     this.copilot = new CopilotRoutes(this, this.timers);
     this.faults = new FaultRoutes(this, this.sockets, this.timers);
+    if (options.strict) {
+      this.models.push(...structuredClone(STRICT_EXTRA_MODELS));
+      const strict = options.strict === true ? {} : options.strict;
+      this.strict = new StrictMode(this, this.timers, strict);
+    }
   }
 
   get url(): string {
@@ -269,6 +283,7 @@ export class FakeCopilotApi extends EventEmitter {
     if (ex.url.pathname === '/models' && ex.req.method === 'GET')
       this.modelsRequests++;
     if (!this.copilot.admit(ex)) return;
+    if (this.strict?.refuse(ex)) return;
     const scripted = this.scripts.take(ex.url.pathname);
     if (scripted) {
       this.noteServed({
@@ -282,6 +297,7 @@ export class FakeCopilotApi extends EventEmitter {
       return this.scripts.write(ex.res, scripted);
     }
     if (ex.url.pathname.startsWith('/_test/')) return this.faults.handle(ex);
+    if (this.strict?.answer(ex)) return;
     this.copilot.handle(ex);
   }
 }

@@ -21,7 +21,7 @@ interface Limits {
 }
 
 /** A Claude model as `/models` lists it: premium, `/chat/completions` and `/v1/messages`. */
-function claude(
+export function claude(
   id: string,
   name: string,
   multiplier: number,
@@ -55,7 +55,7 @@ function claude(
 }
 
 /** A GPT-5 model: reasoning effort, structured outputs, vision; `endpoints` as given. */
-function gpt5(
+export function gpt5(
   id: string,
   name: string,
   billing: FakeModel['billing'],
