@@ -7,6 +7,7 @@ import type {
   StreamWriter,
 } from '../ir';
 import { formatEvent, jsonEvent } from '../../http/sse';
+import { carriedToken } from '../requests/reasoning-carrier';
 import { openAiErrorType, streamErrorStatus } from './error-types';
 import { toChatFinishReason } from './finish-reasons';
 import { argumentsJson } from './tool-arguments';
@@ -16,13 +17,12 @@ import type { WriterContext } from './writer-context';
 /**
  * The reasoning's opaque token for a Chat client: Copilot's own field,
  * `reasoning_opaque` (what a client of Copilot's Chat API already sends back),
- * whichever upstream made it.
+ * whichever upstream made it; Responses reasoning packed with its item id.
  */
-function opaqueOf(part: {
-  signature?: string;
-  encrypted?: string;
-}): string | undefined {
-  return part.signature ?? part.encrypted;
+function opaqueOf(
+  part: Parameters<typeof carriedToken>[0],
+): string | undefined {
+  return carriedToken(part);
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
   StreamWriter,
 } from '../ir';
 import { jsonEvent } from '../../http/sse';
+import { carriedToken } from '../requests/reasoning-carrier';
 import { anthropicErrorType, streamErrorStatus } from './error-types';
 import { toAnthropicStopReason } from './finish-reasons';
 import { argumentsObject } from './tool-arguments';
@@ -16,10 +17,11 @@ import type { WriterContext } from './writer-context';
 /**
  * The opaque token that lets the model take its reasoning back: Anthropic clients
  * keep it in `signature`, whichever upstream made it (Copilot Chat's
- * `reasoning_opaque`, Responses' `encrypted_content`), and send it back there.
+ * `reasoning_opaque`; Responses' `encrypted_content` packed with its item id),
+ * and send it back there.
  */
-function signatureOf(part: { signature?: string; encrypted?: string }): string {
-  return part.signature ?? part.encrypted ?? '';
+function signatureOf(part: Parameters<typeof carriedToken>[0]): string {
+  return carriedToken(part) ?? '';
 }
 
 function usageOrZero(usage: BridgeUsage | undefined) {

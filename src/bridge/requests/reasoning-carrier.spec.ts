@@ -1,4 +1,5 @@
 import {
+  carriedToken,
   packResponsesReasoning,
   readThinkingSignature,
 } from './reasoning-carrier';
@@ -23,5 +24,22 @@ describe('reasoning-carrier', () => {
     expect(readThinkingSignature(packResponsesReasoning('gAAA'))).toEqual({
       encrypted: 'gAAA',
     });
+  });
+
+  it.each([
+    [{ signature: 'EqQBsig' }, 'EqQBsig'],
+    [{ encrypted: 'gAAAenc', id: 'rs_1' }, 'gAAAenc@rs_1'],
+    [{ encrypted: 'gAAAenc', itemId: 'Zk9v' }, 'gAAAenc@Zk9v'],
+    [{ encrypted: 'gAAAenc' }, 'gAAAenc@'],
+    [{}, undefined],
+  ])('carries %j as %j', (part, token) => {
+    expect(carriedToken(part)).toBe(token);
+    if (token?.includes('@')) {
+      const { id, itemId, encrypted } = part as Record<string, string>;
+      expect(readThinkingSignature(token)).toEqual({
+        encrypted,
+        ...((itemId ?? id) && { id: itemId ?? id }),
+      });
+    }
   });
 });

@@ -366,8 +366,8 @@ describe('writeChatRequest', () => {
 
   it.each<[string, string, BridgeMessage['content'], string | undefined]>([
     [
-      'another model',
-      'gemini-2.5-pro',
+      'reasoning for a model that takes none back',
+      'gpt-4.1',
       [{ type: 'reasoning', text: 't', signature: 's' }],
       undefined,
     ],
@@ -375,12 +375,6 @@ describe('writeChatRequest', () => {
       'redacted thinking',
       'claude-sonnet-4.5',
       [{ type: 'reasoning', text: '', redacted: 'r' }],
-      undefined,
-    ],
-    [
-      'Responses reasoning',
-      'claude-sonnet-4.5',
-      [{ type: 'reasoning', text: 't', encrypted: 'e' }],
       undefined,
     ],
     [
@@ -494,6 +488,76 @@ describe('writeChatRequest', () => {
       expect(notes.ignored).toEqual(['reasoning']);
     },
   );
+
+  it.each<[string, BridgeMessage['content'], Record<string, unknown>]>([
+    [
+      'gemini-2.5-pro',
+      [{ type: 'reasoning', text: '', signature: 'gemini-thought-sig' }],
+      { reasoning_opaque: 'gemini-thought-sig' },
+    ],
+    [
+      'gemini-2.5-pro',
+      [{ type: 'reasoning', text: 'Thinking.', signature: 'g' }],
+      { reasoning_text: 'Thinking.', reasoning_opaque: 'g' },
+    ],
+    [
+      'claude-sonnet-4.5',
+      [{ type: 'reasoning', text: 't', encrypted: 'EqQBsig', id: 'rs_1' }],
+      { reasoning_text: 't', reasoning_opaque: 'EqQBsig' },
+    ],
+    [
+      'claude-sonnet-4.5',
+      [{ type: 'reasoning', text: '', signature: 's' }],
+      { reasoning_text: '', reasoning_opaque: 's' },
+    ],
+  ])(
+    'for %s carries the reasoning %j back as %j, unaltered',
+    (model, content, expected) => {
+      const { body, notes } = write({
+        model,
+        messages: [{ role: 'assistant', content } as BridgeMessage],
+      });
+      const [message] = body.messages as Array<Record<string, unknown>>;
+      expect({
+        reasoning_text: message.reasoning_text,
+        reasoning_opaque: message.reasoning_opaque,
+      }).toEqual({ reasoning_text: undefined, ...expected });
+      expect(notes.ignored).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['gpt-5-mini', 'max_completion_tokens'],
+    ['o3-mini', 'max_completion_tokens'],
+    ['gpt-4.1', 'max_tokens'],
+    ['claude-sonnet-4.5', 'max_tokens'],
+  ])('for %s writes the token limit as %s (C1)', (model, field) => {
+    const { body } = write({ model, maxOutputTokens: 100 });
+    expect(body[field]).toBe(100);
+    expect(
+      Object.keys(body).filter((key) => /^max_/.test(key)),
+    ).toEqual([field]);
+  });
+
+  it('gives an object schema without properties its properties (C13)', () => {
+    const { body } = write({
+      tools: [
+        { name: 'noArgs', parameters: { type: 'object' } },
+        {
+          name: 'withArgs',
+          parameters: { type: 'object', properties: { a: { type: 'string' } } },
+        },
+      ],
+    });
+    expect(
+      (body.tools as Array<{ function: { parameters: unknown } }>).map(
+        (tool) => tool.function.parameters,
+      ),
+    ).toEqual([
+      { type: 'object', properties: {} },
+      { type: 'object', properties: { a: { type: 'string' } } },
+    ]);
+  });
 
   it('writes json_object output', () => {
     expect(

@@ -206,11 +206,14 @@ export class ResponsesItemReader {
     if (open.kind === 'message') {
       if (open.textOpen) out.push({ type: 'text-end', id: open.id });
     } else if (open.kind === 'reasoning') {
+      // The id and encrypted content of the same event: only that pair replays (R9, R10).
       const encrypted = textOf(item?.encrypted_content);
+      const itemId = textOf(item?.id);
       out.push({
         type: 'reasoning-end',
         id: open.id,
         ...(encrypted !== undefined && { encrypted }),
+        ...(encrypted !== undefined && itemId !== undefined && { itemId }),
       });
     } else if (open.kind === 'call') {
       out.push({ type: 'tool-call-end', id: open.id });
@@ -236,7 +239,12 @@ export class ResponsesItemReader {
     if (part.text !== '')
       out.push({ type: `${kind}-delta`, id, delta: part.text });
     if (part.type === 'reasoning' && part.encrypted !== undefined) {
-      out.push({ type: 'reasoning-end', id, encrypted: part.encrypted });
+      out.push({
+        type: 'reasoning-end',
+        id,
+        encrypted: part.encrypted,
+        ...(part.id !== undefined && { itemId: part.id }),
+      });
     } else {
       out.push({ type: `${kind}-end`, id });
     }

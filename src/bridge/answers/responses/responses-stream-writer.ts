@@ -1,4 +1,10 @@
-import type { Json, StreamPart, StreamWriter } from '../../ir';
+import type {
+  BridgeUsage,
+  FinishReason,
+  Json,
+  StreamPart,
+  StreamWriter,
+} from '../../ir';
 import { jsonEvent } from '../../../http/sse';
 import type { WriterContext } from '../writer-context';
 import {
@@ -12,29 +18,11 @@ import {
 } from './responses-items';
 
 /** The output item being written. */
-type OpenItem =
-  | {
-      kind: 'message';
-      blockId: string;
-      itemId: string;
-      index: number;
-      text: string;
-    }
-  | {
-      kind: 'reasoning';
-      blockId: string;
-      itemId: string;
-      index: number;
-      text: string;
-    }
-  | {
-      kind: 'call';
-      blockId: string;
-      itemId: string;
-      index: number;
-      name: string;
-      args: string;
-    };
+type OpenItem = { blockId: string; itemId: string; index: number } & (
+  | { kind: 'message'; text: string }
+  | { kind: 'reasoning'; text: string }
+  | { kind: 'call'; name: string; args: string }
+);
 
 /**
  * Bridge parts as a Responses stream: `response.created`, `response.in_progress`,

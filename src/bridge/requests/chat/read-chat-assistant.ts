@@ -2,6 +2,7 @@ import {
   UntranslatableError,
   type BridgeMessage,
   type Json,
+  type ReasoningPart,
   type TextPart,
   type ToolCallPart,
 } from '../../ir';
@@ -16,6 +17,7 @@ import {
 import { noteUnhandledKeys } from '../notes';
 import type { ReaderScope } from '../reader-scope';
 import { notCarried } from '../refusal';
+import { readChatReasoning } from './read-chat-reasoning';
 
 /** Content may be null beside tool calls; a `refusal` is kept as text. */
 export function readAssistantMessage(
@@ -35,11 +37,20 @@ export function readAssistantMessage(
   }
   noteUnhandledKeys(
     message,
-    ['role', 'content', 'tool_calls', 'refusal'],
+    [
+      'role',
+      'content',
+      'tool_calls',
+      'refusal',
+      'reasoning_text',
+      'reasoning_opaque',
+    ],
     scope.notes,
     'messages[]',
   );
-  const content: Array<TextPart | ToolCallPart> = [];
+  const content: Array<TextPart | ReasoningPart | ToolCallPart> = [];
+  const reasoning = readChatReasoning(message, path);
+  if (reasoning) content.push(reasoning);
   const contentPath = `${path}.content`;
   if (typeof message.content === 'string') {
     if (message.content !== '') {

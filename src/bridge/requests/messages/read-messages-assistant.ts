@@ -40,7 +40,11 @@ export function readAssistantContent(
   });
 }
 
-/** A signature packed from a Responses reasoning item is unpacked back. */
+/**
+ * A signature packed from a Responses reasoning item is unpacked back. A
+ * `thinking` that is null or missing (M10) reads as `""`: it is only text, and
+ * the signature, not the text, is what the model takes back.
+ */
 function readThinking(
   scope: ReaderScope,
   block: Json,
@@ -49,7 +53,7 @@ function readThinking(
   noteBlockHints(scope, block, ['type', 'thinking', 'signature'], 'thinking');
   const part: ReasoningPart = {
     type: 'reasoning',
-    text: stringAt(block.thinking, `${path}.thinking`),
+    text: optionalString(block.thinking, `${path}.thinking`) ?? '',
   };
   const signature = optionalString(block.signature, `${path}.signature`);
   if (signature) Object.assign(part, readThinkingSignature(signature));

@@ -1,0 +1,207 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import type { FakeCopilotApi } from './support/fake-copilot-api';
+import { startStrictCopilot } from './support/strict/strict-copilot';
+import { startApp, TestApp } from './support/test-app';
+
+/**
+ * A two-turn tool loop in each bridge direction, against the strict fake with the
+ * compatibility stage off: the reasoning the fake issued on turn 1 (a Chat
+ * `reasoning_opaque`, a Responses `encrypted_content`) reaches it again, byte for
+ * byte, on turn 2 (`ledger.arrivedFrom`), whatever the client kept it as (an
+ * Anthropic `signature`, a Chat `reasoning_opaque`, a Responses reasoning item).
+ * The strict fake refuses reasoning it did not issue (c8, r10).
+ */
+const SCHEMA = {
+  type: 'object' as const,
+  properties: { command: { type: 'string' } },
+  required: ['command'],
+};
+const ANTHROPIC_TOOL = {
+  name: 'Bash',
+  description: 'Runs a command',
+  input_schema: SCHEMA,
+};
+const CHAT_TOOL = {
+  type: 'function' as const,
+  function: { name: 'Bash', description: 'Runs a command', parameters: SCHEMA },
+};
+const RESPONSES_TOOL = {
+  type: 'function' as const,
+  name: 'Bash',
+  description: 'Runs a command',
+  parameters: SCHEMA,
+  strict: false,
+};
+const ASK = 'List the files. USE_TOOL';
+
+describe('the bridge carries reasoning back upstream on the next turn (strict fake, COMPAT=off)', () => {
+  let fake: FakeCopilotApi;
+  let proxy: TestApp;
+  let anthropic: Anthropic;
+  let openai: OpenAI;
+
+  /** The index in `fake.requests` of the last request on `path`. */
+  const lastTurn = (path: string) =>
+    fake.requests.findLastIndex((r) => r.url.startsWith(path));
+  const arrived = (turn: number) =>
+    fake.strict!.ledger.arrivedFrom(turn).map((r) => [r.kind, r.value]);
+
+  beforeAll(async () => {
+    fake = await startStrictCopilot();
+    // A Claude served on chat only, so that a Messages client reaches it through the bridge.
+    fake.models.find((m) => m.id === 'claude-sonnet-4')!.supported_endpoints =
+      ['/chat/completions'];
+    proxy = await startApp({
+      COPILOT_TOKEN: 'test-copilot-token',
+      COPILOT_API_BASE_URL: fake.url,
+      COMPAT: 'off',
+    });
+    anthropic = new Anthropic({
+      baseURL: proxy.url,
+      apiKey: 'any',
+      maxRetries: 0,
+    });
+    openai = new OpenAI({
+      baseURL: `${proxy.url}/v1`,
+      apiKey: 'any',
+      maxRetries: 0,
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await fake.stop();
+  });
+
+  afterEach(() => {
+    // Every request of the loop was answered: no rule refused it.
+    expect(
+      fake.strict!.verdicts.filter((v) => v.rule !== undefined),
+    ).toEqual([]);
+  });
+
+  /** Turn 1 streamed, turn 2 plain: the client sends back the content it was given. */
+  async function anthropicLoop(model: string, upstream: string) {
+    const params = {
+      model,
+      max_tokens: 8192,
+      thinking: { type: 'enabled' as const, budget_tokens: 4096 },
+      tools: [ANTHROPIC_TOOL],
+    };
+    const first = await anthropic.messages
+      .stream({ ...params, messages: [{ role: 'user', content: ASK }] })
+      .finalMessage();
+    const turn1 = lastTurn(upstream);
+    const thinking = first.content.find((b) => b.type === 'thinking');
+    const call = first.content.find((b) => b.type === 'tool_use');
+    expect(thinking?.signature).toBeTruthy();
+    expect(call).toBeDefined();
+    const second = await anthropic.messages.create({
+      ...params,
+      messages: [
+        { role: 'user', content: ASK },
+        { role: 'assistant', content: first.content },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: call!.id, content: 'a.txt' },
+          ],
+        },
+      ],
+    });
+    expect(second.content).toContainEqual(
+      expect.objectContaining({ type: 'text', text: 'Tool said: a.txt' }),
+    );
+    return { turn1, signature: thinking!.signature };
+  }
+
+  it.each([['gemini-2.5-pro'], ['claude-sonnet-4']])(
+    'Messages → Chat (%s): the thinking signature goes back as reasoning_opaque',
+    async (model) => {
+      const { turn1, signature } = await anthropicLoop(
+        model,
+        '/chat/completions',
+      );
+      expect(arrived(turn1)).toEqual([['reasoning_opaque', signature]]);
+    },
+  );
+
+  it('Messages → Responses: the signature carries encrypted_content and its item id, unpacked next turn', async () => {
+    const { turn1, signature } = await anthropicLoop(
+      'gpt-5.1-codex',
+      '/responses',
+    );
+    const [encrypted, id] = signature.split('@');
+    expect(arrived(turn1)).toEqual([['encrypted_content', encrypted]]);
+    const input = fake.bodyOf<{ input: Array<Record<string, unknown>> }>(
+      fake.requests[lastTurn('/responses')],
+    ).input;
+    expect(input.find((item) => item.type === 'reasoning')).toMatchObject({
+      id,
+      encrypted_content: encrypted,
+    });
+  });
+
+  it('Chat → Responses: reasoning_text and reasoning_opaque sent back become the reasoning item', async () => {
+    const params = {
+      model: 'gpt-5.1-codex',
+      reasoning_effort: 'low' as const,
+      tools: [CHAT_TOOL],
+    };
+    const first = await openai.chat.completions.create({
+      ...params,
+      messages: [{ role: 'user', content: ASK }],
+    });
+    const turn1 = lastTurn('/responses');
+    const message = first.choices[0].message as typeof first.choices[0]['message'] & {
+      reasoning_text?: string;
+      reasoning_opaque?: string;
+    };
+    expect(message.reasoning_opaque).toBeTruthy();
+    const call = message.tool_calls![0];
+    const second = await openai.chat.completions.create({
+      ...params,
+      messages: [
+        { role: 'user', content: ASK },
+        message as OpenAI.ChatCompletionAssistantMessageParam,
+        { role: 'tool', tool_call_id: call.id, content: 'a.txt' },
+      ],
+    });
+    expect(second.choices[0].message.content).toBe('Tool said: a.txt');
+    expect(arrived(turn1)).toEqual([
+      ['encrypted_content', message.reasoning_opaque!.split('@')[0]],
+    ]);
+  });
+
+  it.each([['claude-sonnet-4'], ['gemini-2.5-pro']])(
+    'Responses → Chat (%s): a reasoning item’s encrypted_content goes back as reasoning_opaque',
+    async (model) => {
+      const params = {
+        model,
+        reasoning: { effort: 'low' as const },
+        tools: [RESPONSES_TOOL],
+      };
+      const first = await openai.responses.create({ ...params, input: ASK });
+      const turn1 = lastTurn('/chat/completions');
+      const reasoning = first.output.find((item) => item.type === 'reasoning');
+      const call = first.output.find((item) => item.type === 'function_call');
+      expect(reasoning?.encrypted_content).toBeTruthy();
+      const second = await openai.responses.create({
+        ...params,
+        input: [
+          { role: 'user', content: ASK },
+          ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+          {
+            type: 'function_call_output',
+            call_id: call!.call_id,
+            output: 'a.txt',
+          },
+        ],
+      });
+      expect(second.output_text).toBe('Tool said: a.txt');
+      expect(arrived(turn1)).toEqual([
+        ['reasoning_opaque', reasoning!.encrypted_content],
+      ]);
+    },
+  );
+});
