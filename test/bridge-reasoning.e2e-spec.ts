@@ -42,8 +42,11 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
   let openai: OpenAI;
 
   /** The index in `fake.requests` of the last request on `path`. */
-  const lastTurn = (path: string) =>
-    fake.requests.findLastIndex((r) => r.url.startsWith(path));
+  const lastTurn = (path: string) => {
+    let i = fake.requests.length - 1;
+    while (i >= 0 && !fake.requests[i].url.startsWith(path)) i--;
+    return i;
+  };
   const arrived = (turn: number) =>
     fake.strict!.ledger.arrivedFrom(turn).map((r) => [r.kind, r.value]);
 
@@ -92,8 +95,12 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
       .stream({ ...params, messages: [{ role: 'user', content: ASK }] })
       .finalMessage();
     const turn1 = lastTurn(upstream);
-    const thinking = first.content.find((b) => b.type === 'thinking');
-    const call = first.content.find((b) => b.type === 'tool_use');
+    const thinking = first.content.find(
+      (b): b is Anthropic.ThinkingBlock => b.type === 'thinking',
+    );
+    const call = first.content.find(
+      (b): b is Anthropic.ToolUseBlock => b.type === 'tool_use',
+    );
     expect(thinking?.signature).toBeTruthy();
     expect(call).toBeDefined();
     const second = await anthropic.messages.create({
@@ -142,6 +149,49 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
     });
   });
 
+  it('a GPT thinking block replayed to a Claude on chat is left out and named, not refused (M10)', async () => {
+    // Claude Code switched models mid-loop: its history holds gpt-5.1-codex's thinking.
+    const params = {
+      max_tokens: 8192,
+      thinking: { type: 'enabled' as const, budget_tokens: 4096 },
+      tools: [ANTHROPIC_TOOL],
+    };
+    const first = await anthropic.messages.create({
+      ...params,
+      model: 'gpt-5.1-codex',
+      messages: [{ role: 'user', content: ASK }],
+    });
+    const call = first.content.find(
+      (b): b is Anthropic.ToolUseBlock => b.type === 'tool_use',
+    );
+    const { data, response } = await anthropic.messages
+      .create({
+        ...params,
+        model: 'claude-sonnet-4',
+        messages: [
+          { role: 'user', content: ASK },
+          { role: 'assistant', content: first.content },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: call!.id, content: 'a.txt' },
+            ],
+          },
+        ],
+      })
+      .withResponse();
+    expect(data.content).toContainEqual(
+      expect.objectContaining({ type: 'text', text: 'Tool said: a.txt' }),
+    );
+    expect(response.headers.get('x-bridge-ignored')).toContain(
+      'reasoning-history',
+    );
+    const sent = fake.bodyOf<{ messages: Array<Record<string, unknown>> }>(
+      fake.requests[lastTurn('/chat/completions')],
+    );
+    expect(sent.messages.some((m) => 'reasoning_opaque' in m)).toBe(false);
+  });
+
   it('Chat → Responses: reasoning_text and reasoning_opaque sent back become the reasoning item', async () => {
     const params = {
       model: 'gpt-5.1-codex',
@@ -153,17 +203,25 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
       messages: [{ role: 'user', content: ASK }],
     });
     const turn1 = lastTurn('/responses');
-    const message = first.choices[0].message as typeof first.choices[0]['message'] & {
+    // Copilot's own fields, which the OpenAI SDK passes through untyped.
+    const message = first.choices[0].message as OpenAI.ChatCompletionMessage & {
       reasoning_text?: string;
       reasoning_opaque?: string;
     };
     expect(message.reasoning_opaque).toBeTruthy();
     const call = message.tool_calls![0];
+    const replayed = {
+      role: 'assistant',
+      content: message.content,
+      tool_calls: message.tool_calls,
+      reasoning_text: message.reasoning_text,
+      reasoning_opaque: message.reasoning_opaque,
+    } as unknown as OpenAI.ChatCompletionAssistantMessageParam;
     const second = await openai.chat.completions.create({
       ...params,
       messages: [
         { role: 'user', content: ASK },
-        message as OpenAI.ChatCompletionAssistantMessageParam,
+        replayed,
         { role: 'tool', tool_call_id: call.id, content: 'a.txt' },
       ],
     });
@@ -183,14 +241,20 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
       };
       const first = await openai.responses.create({ ...params, input: ASK });
       const turn1 = lastTurn('/chat/completions');
-      const reasoning = first.output.find((item) => item.type === 'reasoning');
-      const call = first.output.find((item) => item.type === 'function_call');
+      const reasoning = first.output.find(
+        (item): item is OpenAI.Responses.ResponseReasoningItem =>
+          item.type === 'reasoning',
+      );
+      const call = first.output.find(
+        (item): item is OpenAI.Responses.ResponseFunctionToolCall =>
+          item.type === 'function_call',
+      );
       expect(reasoning?.encrypted_content).toBeTruthy();
       const second = await openai.responses.create({
         ...params,
         input: [
           { role: 'user', content: ASK },
-          ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+          ...(first.output as unknown as OpenAI.Responses.ResponseInputItem[]),
           {
             type: 'function_call_output',
             call_id: call!.call_id,

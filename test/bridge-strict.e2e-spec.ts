@@ -55,9 +55,9 @@ describe('bridge output passes the strict fake with COMPAT=off', () => {
 
   /** The strict fake answered the last request on `path`: no rule refused it. */
   function expectAnswered(path: string) {
-    const verdict = fake.strict!.verdicts.findLast((v) =>
-      v.path.startsWith(path),
-    );
+    const verdict = [...fake.strict!.verdicts]
+      .reverse()
+      .find((v) => v.path.startsWith(path));
     expect(verdict).toMatchObject({ status: 200 });
     expect(verdict?.rule).toBeUndefined();
   }

@@ -375,9 +375,6 @@ describe('bridge request round trips', () => {
         {
           role: 'assistant',
           content: 'Running it now.',
-          // The reasoning item goes back as Copilot's chat API takes it (C8), unaltered.
-          reasoning_text: '**Running echo**',
-          reasoning_opaque: 'gAAAAABpZ2VuY3J5cHRlZA==',
           tool_calls: [
             {
               id: 'call_Ex1',
@@ -425,6 +422,7 @@ describe('bridge request round trips', () => {
       'client_metadata',
       'input.web_search_call',
       'tools.web_search',
+      'reasoning-history',
     ]);
   });
 

@@ -378,6 +378,12 @@ describe('writeChatRequest', () => {
       undefined,
     ],
     [
+      'a Responses model’s encrypted content (M10)',
+      'claude-sonnet-4.5',
+      [{ type: 'reasoning', text: 't', encrypted: 'gAAAAABenc', id: 'rs_1' }],
+      undefined,
+    ],
+    [
       'a second signed block',
       'claude-sonnet-4.5',
       [

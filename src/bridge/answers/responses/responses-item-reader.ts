@@ -7,10 +7,11 @@ import {
   textOf,
 } from '../json-fields';
 import { argumentsText } from '../tool-arguments';
-import { partText, reasoningText } from './responses-output';
-
-/** Summary parts of one reasoning item read as one text, a blank line apart. */
-const SUMMARY_SEPARATOR = '\n\n';
+import {
+  partText,
+  reasoningText,
+  SUMMARY_SEPARATOR,
+} from './responses-output';
 
 interface OpenItem {
   kind: 'message' | 'reasoning' | 'call' | 'other';

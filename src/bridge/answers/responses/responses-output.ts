@@ -4,7 +4,7 @@ import { objectOf, objectsOf, stringOf, textOf } from '../json-fields';
 import { argumentsText } from '../tool-arguments';
 
 /** Summary parts of one reasoning item read as one text, a blank line apart. */
-const SUMMARY_SEPARATOR = '\n\n';
+export const SUMMARY_SEPARATOR = '\n\n';
 
 /** The readable text of a reasoning item: its summary, else its raw reasoning content. */
 export function reasoningText(item: Json): string {

@@ -35,6 +35,20 @@ describe('writeReasoningHistory', () => {
     });
   });
 
+  it.each([
+    ['packed from a Responses item', { encrypted: 'gAAAAABenc', id: 'rs_1' }],
+    ['kept by a Responses client', { encrypted: 'gAAAAABpZ2Vu' }],
+  ])(
+    'leaves out a Responses model’s encrypted content (%s) with a note: Claude could not verify it (M10)',
+    (_what, token) => {
+      const { message, notes } = write('claude-sonnet-4.5', [
+        { type: 'reasoning', text: 'GPT thought.', ...token },
+      ]);
+      expect(message).toEqual({ role: 'assistant', content: 'x' });
+      expect(notes.ignored).toEqual(['reasoning-history']);
+    },
+  );
+
   it('carries the first signed reasoning and notes the rest', () => {
     const { message, notes } = write('claude-sonnet-4.5', [
       { type: 'reasoning', text: '', redacted: 'r' },

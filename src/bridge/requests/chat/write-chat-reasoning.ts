@@ -9,9 +9,23 @@ const CLAUDE = /^claude/i;
  */
 const OPAQUE_REASONING = /^(claude|gemini)/i;
 
-/** The token a Chat reasoning replay carries: a signature, or what a Responses client kept. */
+/**
+ * OpenAI's `encrypted_content` is a Fernet token (`gAAAAA…`); Claude's and
+ * Gemini's signatures never are (protobuf, base64). One in a chat model's
+ * history comes from a Responses model earlier in the conversation: the chat
+ * model cannot verify it and Copilot would refuse the whole turn (M10, C8).
+ */
+const RESPONSES_ENCRYPTED = /^gAAAAA/;
+
+/**
+ * The token a Chat reasoning replay carries: a signature, or what a Responses
+ * client kept; none when it is a Responses model's own.
+ */
 function opaqueToken(part: ReasoningPart): string | undefined {
-  return part.signature ?? part.encrypted;
+  const token = part.signature ?? part.encrypted;
+  return token !== undefined && !RESPONSES_ENCRYPTED.test(token)
+    ? token
+    : undefined;
 }
 
 /**
@@ -21,8 +35,9 @@ function opaqueToken(part: ReasoningPart): string | undefined {
  * signed reasoning of a turn is carried, its token unaltered (an Anthropic
  * signature, or what a Responses client kept as `encrypted_content`). Gemini's
  * often come without text: no `reasoning_text` then. Any other reasoning
- * (redacted, unsigned, for another model) is left out and noted as
- * `reasoning-history`.
+ * (redacted, unsigned, a Responses model's, for a model that takes none) is
+ * left out and noted as `reasoning-history`: a tool loop goes on without it
+ * rather than fail on what the model cannot verify.
  */
 export function writeReasoningHistory(
   message: Json,
