@@ -20,9 +20,10 @@ import type { WriterContext } from './writer-context';
  * whichever upstream made it; Responses reasoning packed with its item id.
  */
 function opaqueOf(
-  part: Parameters<typeof carriedToken>[0],
+  part: { signature?: string; encrypted?: string },
+  itemId: string | undefined,
 ): string | undefined {
-  return carriedToken(part);
+  return carriedToken(part, itemId);
 }
 
 /**
@@ -42,7 +43,7 @@ export function writeChatAnswer(
     if (part.type === 'text') text += part.text;
     else if (part.type === 'reasoning') {
       reasoning += part.text;
-      opaque ??= opaqueOf(part);
+      opaque ??= opaqueOf(part, part.id);
     } else {
       toolCalls.push({
         id: part.id,
@@ -114,7 +115,7 @@ export class ChatStreamWriter implements StreamWriter {
           ? this.start()
           : this.start() + this.chunk({ reasoning_text: part.delta });
       case 'reasoning-end': {
-        const opaque = opaqueOf(part);
+        const opaque = opaqueOf(part, part.itemId);
         return opaque === undefined
           ? this.start()
           : this.start() + this.chunk({ reasoning_opaque: opaque });

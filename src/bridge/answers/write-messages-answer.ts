@@ -20,8 +20,11 @@ import type { WriterContext } from './writer-context';
  * `reasoning_opaque`; Responses' `encrypted_content` packed with its item id),
  * and send it back there.
  */
-function signatureOf(part: Parameters<typeof carriedToken>[0]): string {
-  return carriedToken(part) ?? '';
+function signatureOf(
+  part: { signature?: string; encrypted?: string },
+  itemId: string | undefined,
+): string {
+  return carriedToken(part, itemId) ?? '';
 }
 
 function usageOrZero(usage: BridgeUsage | undefined) {
@@ -48,7 +51,7 @@ export function writeMessagesAnswer(
       content.push({
         type: 'thinking',
         thinking: part.text,
-        signature: signatureOf(part),
+        signature: signatureOf(part, part.id),
       });
     } else {
       content.push({
@@ -185,7 +188,7 @@ export class MessagesStreamWriter implements StreamWriter {
     if (part.type === 'reasoning-delta' && part.delta !== '') {
       out += this.delta({ type: 'thinking_delta', thinking: part.delta });
     } else if (part.type === 'reasoning-end') {
-      out += this.closeOpen(signatureOf(part));
+      out += this.closeOpen(signatureOf(part, part.itemId));
     }
     return out;
   }

@@ -26,19 +26,17 @@ describe('reasoning-carrier', () => {
     });
   });
 
-  it.each([
-    [{ signature: 'EqQBsig' }, 'EqQBsig'],
-    [{ encrypted: 'gAAAenc', id: 'rs_1' }, 'gAAAenc@rs_1'],
-    [{ encrypted: 'gAAAenc', itemId: 'Zk9v' }, 'gAAAenc@Zk9v'],
-    [{ encrypted: 'gAAAenc' }, 'gAAAenc@'],
-    [{}, undefined],
-  ])('carries %j as %j', (part, token) => {
-    expect(carriedToken(part)).toBe(token);
+  it.each<[{ signature?: string; encrypted?: string }, string | undefined, string | undefined]>([
+    [{ signature: 'EqQBsig' }, 'rs_1', 'EqQBsig'],
+    [{ encrypted: 'gAAAenc' }, 'rs_1', 'gAAAenc@rs_1'],
+    [{ encrypted: 'gAAAenc' }, undefined, 'gAAAenc@'],
+    [{}, 'rs_1', undefined],
+  ])('carries %j (item %s) as %j', (part, itemId, token) => {
+    expect(carriedToken(part, itemId)).toBe(token);
     if (token?.includes('@')) {
-      const { id, itemId, encrypted } = part as Record<string, string>;
       expect(readThinkingSignature(token)).toEqual({
-        encrypted,
-        ...((itemId ?? id) && { id: itemId ?? id }),
+        encrypted: part.encrypted,
+        ...(itemId && { id: itemId }),
       });
     }
   });

@@ -26,16 +26,15 @@ export function readThinkingSignature(
 
 /**
  * The one opaque token an Anthropic `signature` or a Chat `reasoning_opaque`
- * can hold: a signature as it came, Responses reasoning packed with its item
- * id (`id` on a whole answer's part, `itemId` on a stream's `reasoning-end`).
+ * can hold: a signature as it came, or Responses reasoning packed with its
+ * item id (`itemId`: a whole answer's `ReasoningPart.id`, a stream's
+ * `reasoning-end.itemId`).
  */
-export function carriedToken(part: {
-  signature?: string;
-  encrypted?: string;
-  id?: string;
-  itemId?: string;
-}): string | undefined {
+export function carriedToken(
+  part: { signature?: string; encrypted?: string },
+  itemId: string | undefined,
+): string | undefined {
   if (part.signature !== undefined) return part.signature;
   if (part.encrypted === undefined) return undefined;
-  return packResponsesReasoning(part.encrypted, part.itemId ?? part.id);
+  return packResponsesReasoning(part.encrypted, itemId);
 }
