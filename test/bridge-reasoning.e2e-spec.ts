@@ -53,8 +53,9 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
   beforeAll(async () => {
     fake = await startStrictCopilot();
     // A Claude served on chat only, so that a Messages client reaches it through the bridge.
-    fake.models.find((m) => m.id === 'claude-sonnet-4')!.supported_endpoints =
-      ['/chat/completions'];
+    fake.models.find((m) => m.id === 'claude-sonnet-4')!.supported_endpoints = [
+      '/chat/completions',
+    ];
     proxy = await startApp({
       COPILOT_TOKEN: 'test-copilot-token',
       COPILOT_API_BASE_URL: fake.url,
@@ -78,9 +79,9 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
 
   afterEach(() => {
     // Every request of the loop was answered: no rule refused it.
-    expect(
-      fake.strict!.verdicts.filter((v) => v.rule !== undefined),
-    ).toEqual([]);
+    expect(fake.strict!.verdicts.filter((v) => v.rule !== undefined)).toEqual(
+      [],
+    );
   });
 
   /** Turn 1 streamed, turn 2 plain: the client sends back the content it was given. */

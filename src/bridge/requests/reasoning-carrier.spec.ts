@@ -26,7 +26,13 @@ describe('reasoning-carrier', () => {
     });
   });
 
-  it.each<[{ signature?: string; encrypted?: string }, string | undefined, string | undefined]>([
+  it.each<
+    [
+      { signature?: string; encrypted?: string },
+      string | undefined,
+      string | undefined,
+    ]
+  >([
     [{ signature: 'EqQBsig' }, 'rs_1', 'EqQBsig'],
     [{ encrypted: 'gAAAenc' }, 'rs_1', 'gAAAenc@rs_1'],
     [{ encrypted: 'gAAAenc' }, undefined, 'gAAAenc@'],

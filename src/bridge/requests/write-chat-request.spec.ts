@@ -540,9 +540,9 @@ describe('writeChatRequest', () => {
   ])('for %s writes the token limit as %s (C1)', (model, field) => {
     const { body } = write({ model, maxOutputTokens: 100 });
     expect(body[field]).toBe(100);
-    expect(
-      Object.keys(body).filter((key) => /^max_/.test(key)),
-    ).toEqual([field]);
+    expect(Object.keys(body).filter((key) => /^max_/.test(key))).toEqual([
+      field,
+    ]);
   });
 
   it('gives an object schema without properties its properties (C13)', () => {

@@ -125,7 +125,8 @@ function reasoningField(
         : undefined));
   const field: Json = {};
   // Copilot's Responses models refuse `minimal` (R14): the nearest they take.
-  if (effort !== undefined) field.effort = effort === 'minimal' ? 'low' : effort;
+  if (effort !== undefined)
+    field.effort = effort === 'minimal' ? 'low' : effort;
   if (reasoning.summary !== undefined) field.summary = reasoning.summary;
   return Object.keys(field).length > 0 ? field : undefined;
 }

@@ -41,7 +41,11 @@ describe('ResponsesItemReader on churning item ids (R9)', () => {
     (_label, chunks) => {
       const parts = readParts(new ResponsesStreamReader(), chunks);
       expect(parts).toEqual<StreamPart[]>([
-        { type: 'start', id: events[0].response.id, model: 'gpt-5.4-2026-03-05' },
+        {
+          type: 'start',
+          id: events[0].response.id,
+          model: 'gpt-5.4-2026-03-05',
+        },
         ...reasoningBlock('reasoning-0', ['**Finding the file**'], {
           encrypted: done.encrypted_content,
           itemId: done.id,
@@ -76,9 +80,9 @@ describe('ResponsesItemReader on churning item ids (R9)', () => {
       'text',
       'tool_use',
     ]);
-    expect(readThinkingSignature(stream.content[0].signature as string)).toEqual(
-      { encrypted: done.encrypted_content, id: done.id },
-    );
+    expect(
+      readThinkingSignature(stream.content[0].signature as string),
+    ).toEqual({ encrypted: done.encrypted_content, id: done.id });
   });
 
   it('gives a Chat client the same pair in reasoning_opaque', () => {

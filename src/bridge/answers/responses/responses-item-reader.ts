@@ -7,11 +7,7 @@ import {
   textOf,
 } from '../json-fields';
 import { argumentsText } from '../tool-arguments';
-import {
-  partText,
-  reasoningText,
-  SUMMARY_SEPARATOR,
-} from './responses-output';
+import { partText, reasoningText, SUMMARY_SEPARATOR } from './responses-output';
 
 interface OpenItem {
   kind: 'message' | 'reasoning' | 'call' | 'other';

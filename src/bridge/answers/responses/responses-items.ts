@@ -8,7 +8,10 @@ import type { WriterContext } from '../writer-context';
  * whichever upstream made it (Codex asks for it with `include` and sends the
  * item back as it came).
  */
-export function encryptedOf(part: { signature?: string; encrypted?: string }): Json {
+export function encryptedOf(part: {
+  signature?: string;
+  encrypted?: string;
+}): Json {
   const encrypted = part.encrypted ?? part.signature;
   return encrypted === undefined ? {} : { encrypted_content: encrypted };
 }
@@ -87,4 +90,3 @@ export function endFields(part: {
     },
   };
 }
-
