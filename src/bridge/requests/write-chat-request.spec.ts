@@ -144,13 +144,17 @@ describe('writeChatRequest', () => {
           type: 'function',
           function: {
             name: 'Strict',
-            parameters: { type: 'object' },
+            // Copilot refuses an object schema without properties (C13).
+            parameters: { type: 'object', properties: {} },
             strict: true,
           },
         },
         {
           type: 'function',
-          function: { name: 'Loose', parameters: { type: 'object' } },
+          function: {
+            name: 'Loose',
+            parameters: { type: 'object', properties: {} },
+          },
         },
       ],
       tool_choice: { type: 'function', function: { name: 'Bash' } },
