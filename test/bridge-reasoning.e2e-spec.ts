@@ -1,4 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createOpenAI } from '@ai-sdk/openai';
+import { jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import type { FakeCopilotApi } from './support/fake-copilot-api';
 import { startStrictCopilot } from './support/strict/strict-copilot';
@@ -269,4 +272,97 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
       ]);
     },
   );
+
+  it('Responses → Chat for the AI SDK (@ai-sdk/openai): consistent blocks on the stream, the reasoning back on the tool step', async () => {
+    const provider = createOpenAI({
+      baseURL: `${proxy.url}/v1`,
+      apiKey: 'any',
+    });
+    const turns: number[] = [];
+    const result = streamText({
+      model: provider.responses('gemini-2.5-pro'),
+      prompt: ASK,
+      tools: {
+        Bash: tool({
+          description: 'Runs a command',
+          inputSchema: jsonSchema<{ command: string }>(SCHEMA),
+          execute: () => {
+            turns.push(lastTurn('/chat/completions'));
+            return Promise.resolve('a.txt');
+          },
+        }),
+      },
+      stopWhen: stepCountIs(2),
+      providerOptions: {
+        openai: {
+          store: false,
+          include: ['reasoning.encrypted_content'],
+          reasoningEffort: 'low',
+          reasoningSummary: 'auto',
+          // The SDK asks for reasoning only from ids it knows as OpenAI reasoning models.
+          forceReasoning: true,
+        },
+      },
+    });
+    const kinds: string[] = [];
+    for await (const part of result.fullStream) {
+      if (part.type === 'error') throw part.error;
+      kinds.push(part.type);
+    }
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'reasoning-start',
+        'reasoning-delta',
+        'reasoning-end',
+        'tool-call',
+        'tool-result',
+        'text-delta',
+      ]),
+    );
+    expect(await result.text).toContain('Tool said:');
+    expect(turns).toHaveLength(1);
+    expect(arrived(turns[0]).map(([kind]) => kind)).toEqual([
+      'reasoning_opaque',
+    ]);
+  });
+
+  it('Messages → Responses for the AI SDK (@ai-sdk/anthropic): the thinking signature brings the reasoning back on the tool step', async () => {
+    const provider = createAnthropic({
+      baseURL: `${proxy.url}/v1`,
+      apiKey: 'any',
+    });
+    const turns: number[] = [];
+    const result = streamText({
+      model: provider('gpt-5.1-codex'),
+      prompt: ASK,
+      maxOutputTokens: 8192,
+      tools: {
+        Bash: tool({
+          description: 'Runs a command',
+          inputSchema: jsonSchema<{ command: string }>(SCHEMA),
+          execute: () => {
+            turns.push(lastTurn('/responses'));
+            return Promise.resolve('a.txt');
+          },
+        }),
+      },
+      stopWhen: stepCountIs(2),
+      providerOptions: {
+        anthropic: { thinking: { type: 'enabled', budgetTokens: 4096 } },
+      },
+    });
+    const kinds: string[] = [];
+    for await (const part of result.fullStream) {
+      if (part.type === 'error') throw part.error;
+      kinds.push(part.type);
+    }
+    expect(kinds).toEqual(
+      expect.arrayContaining(['reasoning-end', 'tool-call', 'text-delta']),
+    );
+    expect(await result.text).toContain('Tool said:');
+    expect(turns).toHaveLength(1);
+    expect(arrived(turns[0]).map(([kind]) => kind)).toEqual([
+      'encrypted_content',
+    ]);
+  });
 });
