@@ -17,7 +17,7 @@ import { startApp, TestApp } from './support/test-app';
  */
 const SCHEMA = {
   type: 'object' as const,
-  properties: { command: { type: 'string' } },
+  properties: { command: { type: 'string' as const } },
   required: ['command'],
 };
 const ANTHROPIC_TOOL = {
