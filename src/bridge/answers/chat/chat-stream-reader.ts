@@ -21,7 +21,12 @@ import {
   reasoningTextOf,
   streamError,
 } from './chat-answer-fields';
-import type { CallState, Deferred, OpenBlock } from './chat-stream-state';
+import {
+  deferredBlock,
+  type CallState,
+  type Deferred,
+  type OpenBlock,
+} from './chat-stream-state';
 
 /**
  * Copilot's `/chat/completions` stream, event by event, as bridge parts.
@@ -273,17 +278,7 @@ export class ChatStreamReader implements StreamReader {
         this.closeOpen(out);
         continue;
       }
-      const kind = entry.kind;
-      const id = `${kind}-${this.blockCount++}`;
-      out.push({ type: `${kind}-start`, id });
-      if (entry.text !== '') {
-        out.push({ type: `${kind}-delta`, id, delta: entry.text });
-      }
-      if (entry.kind === 'reasoning' && entry.signature !== undefined) {
-        out.push({ type: 'reasoning-end', id, signature: entry.signature });
-      } else {
-        out.push({ type: `${kind}-end`, id });
-      }
+      out.push(...deferredBlock(entry, `${entry.kind}-${this.blockCount++}`));
     }
     if (this.lateSignature !== undefined) {
       const id = `reasoning-${this.blockCount++}`;

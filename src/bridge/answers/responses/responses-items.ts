@@ -90,3 +90,10 @@ export function endFields(part: {
     },
   };
 }
+
+/** The output item being written. */
+export type OpenItem = { blockId: string; itemId: string; index: number } & (
+  | { kind: 'message'; text: string }
+  | { kind: 'reasoning'; text: string }
+  | { kind: 'call'; name: string; args: string }
+);

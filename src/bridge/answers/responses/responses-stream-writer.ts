@@ -13,16 +13,10 @@ import {
   endFields,
   messageItem,
   reasoningItem,
+  type OpenItem,
   responseObject,
   textPart,
 } from './responses-items';
-
-/** The output item being written. */
-type OpenItem = { blockId: string; itemId: string; index: number } & (
-  | { kind: 'message'; text: string }
-  | { kind: 'reasoning'; text: string }
-  | { kind: 'call'; name: string; args: string }
-);
 
 /**
  * Bridge parts as a Responses stream: `response.created`, `response.in_progress`,
