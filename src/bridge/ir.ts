@@ -223,6 +223,8 @@ export type StreamPart =
       id: string;
       signature?: string;
       encrypted?: string;
+      /** The Responses reasoning item id paired with `encrypted` (R10). */
+      itemId?: string;
     }
   | { type: 'tool-call-start'; id: string; name: string }
   | { type: 'tool-call-delta'; id: string; delta: string }

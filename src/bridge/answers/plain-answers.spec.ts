@@ -220,7 +220,8 @@ describe('plain answers, every direction', () => {
         {
           type: 'thinking',
           thinking: '**Weather lookup**',
-          signature: 'gAAAAABpEnc',
+          // Packed with its item id: the pair goes back next turn (R10).
+          signature: 'gAAAAABpEnc@XOTP6McLQgbHi7JAaubUUNw2HXqx',
         },
         { type: 'text', text: 'Looking up Tokyo.' },
         {
@@ -258,7 +259,7 @@ describe('plain answers, every direction', () => {
             role: 'assistant',
             content: 'Looking up Tokyo.',
             reasoning_text: '**Weather lookup**',
-            reasoning_opaque: 'gAAAAABpEnc',
+            reasoning_opaque: 'gAAAAABpEnc@XOTP6McLQgbHi7JAaubUUNw2HXqx',
             tool_calls: [
               {
                 id: 'call_IvYLluXXEws7EcemBgX4GzdX',

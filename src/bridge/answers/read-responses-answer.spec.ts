@@ -232,7 +232,11 @@ describe('ResponsesStreamReader', () => {
           '**Answer**',
           '\n\nThree.',
         ],
-        { encrypted: 'gAAAAABpZ0FsInRoaW5raW5nIjoiY2Fub25pY2FsIn0=' },
+        // The id of the event that carried the encrypted content (R9, R10).
+        {
+          encrypted: 'gAAAAABpZ0FsInRoaW5raW5nIjoiY2Fub25pY2FsIn0=',
+          itemId: 'Yk9wZW5BSV9pdGVt_012',
+        },
       ),
       ...textBlock('text-1', 'There are **3**', ' r’s.'),
       {

@@ -107,6 +107,8 @@ const LATE_THOUGHT = '**Who am I?**\n\nThe user wants an introduction.\n\n';
 const RESPONSES_THOUGHT =
   '**Counting letters**\n\nstrawberry has r at 3, 8, 9.\n\n**Answer**\n\nThree.';
 const ENCRYPTED = 'gAAAAABpZ0FsInRoaW5raW5nIjoiY2Fub25pY2FsIn0=';
+/** What an Anthropic or Chat client keeps of it: packed with the id of its `output_item.done`. */
+const CARRIED = `${ENCRYPTED}@Yk9wZW5BSV9pdGVt_012`;
 const RATE_LIMIT =
   'Rate limit reached for gpt-5.3-codex. Please try again in 2.5s.';
 
@@ -499,7 +501,7 @@ describe('replay: Copilot Responses streams to an Anthropic client (Messages →
       'responses-reasoning',
       {
         content: [
-          thinking(RESPONSES_THOUGHT, ENCRYPTED),
+          thinking(RESPONSES_THOUGHT, CARRIED),
           text('There are **3** r’s.'),
         ],
         stopReason: 'end_turn',
@@ -607,7 +609,7 @@ describe('replay: Copilot Responses streams to a Chat client (Chat → Responses
       {
         text: 'There are **3** r’s.',
         reasoning: RESPONSES_THOUGHT,
-        opaque: [ENCRYPTED],
+        opaque: [CARRIED],
         finishReason: 'stop',
         usage: chatUsage(19, 0, 105, 44),
       },

@@ -61,7 +61,12 @@ describe('writeChatAnswer', () => {
       writeChatAnswer(
         {
           content: [
-            { type: 'reasoning', text: 'Plan.', encrypted: 'gAAA' },
+            {
+              type: 'reasoning',
+              text: 'Plan.',
+              encrypted: 'gAAA',
+              id: 'rs_7',
+            },
             { type: 'text', text: 'Checking.' },
             { type: 'tool-call', id: 'call_a', name: 'ls', arguments: '' },
             {
@@ -87,7 +92,7 @@ describe('writeChatAnswer', () => {
             role: 'assistant',
             content: 'Checking.',
             reasoning_text: 'Plan.',
-            reasoning_opaque: 'gAAA',
+            reasoning_opaque: 'gAAA@rs_7',
             tool_calls: [
               {
                 id: 'call_a',
@@ -237,14 +242,17 @@ describe('ChatStreamWriter', () => {
 
   it("writes reasoning in Copilot's reasoning_text and reasoning_opaque", () => {
     const { output } = run([
-      ...reasoningBlock('r', ['Let me', ' think'], { encrypted: 'gAAA' }),
+      ...reasoningBlock('r', ['Let me', ' think'], {
+        encrypted: 'gAAA',
+        itemId: 'Zk9v',
+      }),
       ...reasoningBlock('r2', ['Unsigned']),
       { type: 'finish', reason: 'stop' },
     ]);
     const result = checkChatStream(output);
     expect(result.problems).toEqual([]);
     expect(result.reasoning).toBe('Let me thinkUnsigned');
-    expect(result.opaque).toEqual(['gAAA']);
+    expect(result.opaque).toEqual(['gAAA@Zk9v']);
   });
 
   it('writes a finish with nothing before it as a valid stream', () => {

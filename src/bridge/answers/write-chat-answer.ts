@@ -7,6 +7,7 @@ import type {
   StreamWriter,
 } from '../ir';
 import { formatEvent, jsonEvent } from '../../http/sse';
+import { carriedToken } from '../requests/reasoning-carrier';
 import { openAiErrorType, streamErrorStatus } from './error-types';
 import { toChatFinishReason } from './finish-reasons';
 import { argumentsJson } from './tool-arguments';
@@ -16,13 +17,13 @@ import type { WriterContext } from './writer-context';
 /**
  * The reasoning's opaque token for a Chat client: Copilot's own field,
  * `reasoning_opaque` (what a client of Copilot's Chat API already sends back),
- * whichever upstream made it.
+ * whichever upstream made it; Responses reasoning packed with its item id.
  */
-function opaqueOf(part: {
-  signature?: string;
-  encrypted?: string;
-}): string | undefined {
-  return part.signature ?? part.encrypted;
+function opaqueOf(
+  part: { signature?: string; encrypted?: string },
+  itemId: string | undefined,
+): string | undefined {
+  return carriedToken(part, itemId);
 }
 
 /**
@@ -42,7 +43,7 @@ export function writeChatAnswer(
     if (part.type === 'text') text += part.text;
     else if (part.type === 'reasoning') {
       reasoning += part.text;
-      opaque ??= opaqueOf(part);
+      opaque ??= opaqueOf(part, part.id);
     } else {
       toolCalls.push({
         id: part.id,
@@ -114,7 +115,7 @@ export class ChatStreamWriter implements StreamWriter {
           ? this.start()
           : this.start() + this.chunk({ reasoning_text: part.delta });
       case 'reasoning-end': {
-        const opaque = opaqueOf(part);
+        const opaque = opaqueOf(part, part.itemId);
         return opaque === undefined
           ? this.start()
           : this.start() + this.chunk({ reasoning_opaque: opaque });

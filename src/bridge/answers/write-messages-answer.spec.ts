@@ -91,7 +91,12 @@ describe('writeMessagesAnswer', () => {
         {
           content: [
             { type: 'reasoning', text: 'Chat thought', signature: 'opaque-1' },
-            { type: 'reasoning', text: 'Responses thought', encrypted: 'gAAA' },
+            {
+              type: 'reasoning',
+              text: 'Responses thought',
+              encrypted: 'gAAA',
+              id: 'rs_7',
+            },
             { type: 'reasoning', text: 'Unsigned' },
             { type: 'text', text: '' },
             { type: 'text', text: '391' },
@@ -108,7 +113,12 @@ describe('writeMessagesAnswer', () => {
       model: 'gpt-5.4',
       content: [
         { type: 'thinking', thinking: 'Chat thought', signature: 'opaque-1' },
-        { type: 'thinking', thinking: 'Responses thought', signature: 'gAAA' },
+        // Responses reasoning packed with its item id, unpacked next turn.
+        {
+          type: 'thinking',
+          thinking: 'Responses thought',
+          signature: 'gAAA@rs_7',
+        },
         { type: 'thinking', thinking: 'Unsigned', signature: '' },
         { type: 'text', text: '391' },
       ],

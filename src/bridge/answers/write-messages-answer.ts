@@ -7,6 +7,7 @@ import type {
   StreamWriter,
 } from '../ir';
 import { jsonEvent } from '../../http/sse';
+import { carriedToken } from '../requests/reasoning-carrier';
 import { anthropicErrorType, streamErrorStatus } from './error-types';
 import { toAnthropicStopReason } from './finish-reasons';
 import { argumentsObject } from './tool-arguments';
@@ -16,10 +17,14 @@ import type { WriterContext } from './writer-context';
 /**
  * The opaque token that lets the model take its reasoning back: Anthropic clients
  * keep it in `signature`, whichever upstream made it (Copilot Chat's
- * `reasoning_opaque`, Responses' `encrypted_content`), and send it back there.
+ * `reasoning_opaque`; Responses' `encrypted_content` packed with its item id),
+ * and send it back there.
  */
-function signatureOf(part: { signature?: string; encrypted?: string }): string {
-  return part.signature ?? part.encrypted ?? '';
+function signatureOf(
+  part: { signature?: string; encrypted?: string },
+  itemId: string | undefined,
+): string {
+  return carriedToken(part, itemId) ?? '';
 }
 
 function usageOrZero(usage: BridgeUsage | undefined) {
@@ -46,7 +51,7 @@ export function writeMessagesAnswer(
       content.push({
         type: 'thinking',
         thinking: part.text,
-        signature: signatureOf(part),
+        signature: signatureOf(part, part.id),
       });
     } else {
       content.push({
@@ -183,7 +188,7 @@ export class MessagesStreamWriter implements StreamWriter {
     if (part.type === 'reasoning-delta' && part.delta !== '') {
       out += this.delta({ type: 'thinking_delta', thinking: part.delta });
     } else if (part.type === 'reasoning-end') {
-      out += this.closeOpen(signatureOf(part));
+      out += this.closeOpen(signatureOf(part, part.itemId));
     }
     return out;
   }

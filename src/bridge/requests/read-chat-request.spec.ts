@@ -298,7 +298,6 @@ describe('readChatRequest', () => {
       'safety_identifier',
       'verbosity',
       'messages[].name',
-      'messages[].reasoning_text',
     ]);
   });
 
@@ -456,5 +455,42 @@ describe('readChatRequest', () => {
     ).toBe(
       'messages[0].tool_calls[0].id: a tool call needs its id: the tool message that answers it names that id',
     );
+  });
+
+  it('reads the reasoning a Copilot-aware client sends back first in the turn, a packed token unpacked', () => {
+    const { request, notes } = read(
+      body({
+        messages: [
+          { role: 'user', content: 'List. ' },
+          {
+            role: 'assistant',
+            content: null,
+            reasoning_text: 'Plan.',
+            reasoning_opaque: 'gAAAAABenc@Yk9w',
+            tool_calls: [
+              {
+                id: 'call_1',
+                type: 'function',
+                function: { name: 'Bash', arguments: '{}' },
+              },
+            ],
+          },
+          { role: 'tool', tool_call_id: 'call_1', content: 'a.txt' },
+        ],
+      }),
+    );
+    expect(request.messages[1]).toEqual({
+      role: 'assistant',
+      content: [
+        {
+          type: 'reasoning',
+          text: 'Plan.',
+          encrypted: 'gAAAAABenc',
+          id: 'Yk9w',
+        },
+        { type: 'tool-call', id: 'call_1', name: 'Bash', arguments: '{}' },
+      ],
+    });
+    expect(notes.ignored).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  carriedToken,
   packResponsesReasoning,
   readThinkingSignature,
 } from './reasoning-carrier';
@@ -23,5 +24,26 @@ describe('reasoning-carrier', () => {
     expect(readThinkingSignature(packResponsesReasoning('gAAA'))).toEqual({
       encrypted: 'gAAA',
     });
+  });
+
+  it.each<
+    [
+      { signature?: string; encrypted?: string },
+      string | undefined,
+      string | undefined,
+    ]
+  >([
+    [{ signature: 'EqQBsig' }, 'rs_1', 'EqQBsig'],
+    [{ encrypted: 'gAAAenc' }, 'rs_1', 'gAAAenc@rs_1'],
+    [{ encrypted: 'gAAAenc' }, undefined, 'gAAAenc@'],
+    [{}, 'rs_1', undefined],
+  ])('carries %j (item %s) as %j', (part, itemId, token) => {
+    expect(carriedToken(part, itemId)).toBe(token);
+    if (token?.includes('@')) {
+      expect(readThinkingSignature(token)).toEqual({
+        encrypted: part.encrypted,
+        ...(itemId && { id: itemId }),
+      });
+    }
   });
 });

@@ -83,6 +83,9 @@ describe('bridge request round trips', () => {
         {
           role: 'assistant',
           content: 'Let me look.',
+          // The signed thinking goes back as it came: reasoning the model cannot verify is Copilot's to refuse (M10).
+          reasoning_text: 'I should list the files and look at the screenshot.',
+          reasoning_opaque: 'EqQBCkgIBxABGAIiQLmN3Yc0sig==',
           tool_calls: [
             {
               id: 'toolu_01A',
@@ -126,7 +129,6 @@ describe('bridge request round trips', () => {
       'context_management',
       'cache_control',
       'x-anthropic-billing-header',
-      'reasoning-history',
     ]);
   });
 

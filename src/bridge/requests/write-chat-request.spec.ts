@@ -144,13 +144,17 @@ describe('writeChatRequest', () => {
           type: 'function',
           function: {
             name: 'Strict',
-            parameters: { type: 'object' },
+            // Copilot refuses an object schema without properties (C13).
+            parameters: { type: 'object', properties: {} },
             strict: true,
           },
         },
         {
           type: 'function',
-          function: { name: 'Loose', parameters: { type: 'object' } },
+          function: {
+            name: 'Loose',
+            parameters: { type: 'object', properties: {} },
+          },
         },
       ],
       tool_choice: { type: 'function', function: { name: 'Bash' } },
@@ -366,8 +370,8 @@ describe('writeChatRequest', () => {
 
   it.each<[string, string, BridgeMessage['content'], string | undefined]>([
     [
-      'another model',
-      'gemini-2.5-pro',
+      'reasoning for a model that takes none back',
+      'gpt-4.1',
       [{ type: 'reasoning', text: 't', signature: 's' }],
       undefined,
     ],
@@ -378,9 +382,9 @@ describe('writeChatRequest', () => {
       undefined,
     ],
     [
-      'Responses reasoning',
+      'a Responses model’s encrypted content (M10)',
       'claude-sonnet-4.5',
-      [{ type: 'reasoning', text: 't', encrypted: 'e' }],
+      [{ type: 'reasoning', text: 't', encrypted: 'gAAAAABenc', id: 'rs_1' }],
       undefined,
     ],
     [
@@ -494,6 +498,76 @@ describe('writeChatRequest', () => {
       expect(notes.ignored).toEqual(['reasoning']);
     },
   );
+
+  it.each<[string, BridgeMessage['content'], Record<string, unknown>]>([
+    [
+      'gemini-2.5-pro',
+      [{ type: 'reasoning', text: '', signature: 'gemini-thought-sig' }],
+      { reasoning_opaque: 'gemini-thought-sig' },
+    ],
+    [
+      'gemini-2.5-pro',
+      [{ type: 'reasoning', text: 'Thinking.', signature: 'g' }],
+      { reasoning_text: 'Thinking.', reasoning_opaque: 'g' },
+    ],
+    [
+      'claude-sonnet-4.5',
+      [{ type: 'reasoning', text: 't', encrypted: 'EqQBsig', id: 'rs_1' }],
+      { reasoning_text: 't', reasoning_opaque: 'EqQBsig' },
+    ],
+    [
+      'claude-sonnet-4.5',
+      [{ type: 'reasoning', text: '', signature: 's' }],
+      { reasoning_text: '', reasoning_opaque: 's' },
+    ],
+  ])(
+    'for %s carries the reasoning %j back as %j, unaltered',
+    (model, content, expected) => {
+      const { body, notes } = write({
+        model,
+        messages: [{ role: 'assistant', content } as BridgeMessage],
+      });
+      const [message] = body.messages as Array<Record<string, unknown>>;
+      expect({
+        reasoning_text: message.reasoning_text,
+        reasoning_opaque: message.reasoning_opaque,
+      }).toEqual({ reasoning_text: undefined, ...expected });
+      expect(notes.ignored).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['gpt-5-mini', 'max_completion_tokens'],
+    ['o3-mini', 'max_completion_tokens'],
+    ['gpt-4.1', 'max_tokens'],
+    ['claude-sonnet-4.5', 'max_tokens'],
+  ])('for %s writes the token limit as %s (C1)', (model, field) => {
+    const { body } = write({ model, maxOutputTokens: 100 });
+    expect(body[field]).toBe(100);
+    expect(Object.keys(body).filter((key) => /^max_/.test(key))).toEqual([
+      field,
+    ]);
+  });
+
+  it('gives an object schema without properties its properties (C13)', () => {
+    const { body } = write({
+      tools: [
+        { name: 'noArgs', parameters: { type: 'object' } },
+        {
+          name: 'withArgs',
+          parameters: { type: 'object', properties: { a: { type: 'string' } } },
+        },
+      ],
+    });
+    expect(
+      (body.tools as Array<{ function: { parameters: unknown } }>).map(
+        (tool) => tool.function.parameters,
+      ),
+    ).toEqual([
+      { type: 'object', properties: {} },
+      { type: 'object', properties: { a: { type: 'string' } } },
+    ]);
+  });
 
   it('writes json_object output', () => {
     expect(

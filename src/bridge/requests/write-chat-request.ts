@@ -4,10 +4,10 @@ import type {
   BridgeRequest,
   ImagePart,
   Json,
-  ReasoningPart,
   TextPart,
   ToolChoice,
 } from '../ir';
+import { writeReasoningHistory } from './chat/write-chat-reasoning';
 import { imagePartUrl } from './image-url';
 import { noteIgnored } from './notes';
 import {
@@ -15,10 +15,13 @@ import {
   chatThinkingBudget,
   effortForBudget,
 } from './reasoning-budget';
+import { withProperties } from './tool-parameters';
 import { flatToolName } from './tool-names';
 
 /** Copilot serves Claude on its chat API with Anthropic's thinking underneath. */
 const CLAUDE = /^claude/i;
+/** GPT-5 family and o-series take `max_completion_tokens`, never `max_tokens` (C1). */
+const MAX_COMPLETION_TOKENS = /^(gpt-5|o\d)/i;
 /** Chat-only GPT models that take no reasoning parameter. */
 const NO_REASONING = /^gpt-(3|4)/i;
 
@@ -39,11 +42,11 @@ const JOIN = '\n\n';
  *   only: images of the tool results of a turn follow the turn's tool messages
  *   in one `user` message, each under a line naming its call id; a tool result
  *   that was only images says so in its text.
- * - Reasoning from earlier turns: Copilot's chat API takes Claude thinking back
- *   as `reasoning_text` + `reasoning_opaque` (the signature) on the assistant
- *   message, one per message, so for Claude the first signed thinking block of
- *   a turn is carried; any other reasoning (another vendor's, redacted,
- *   unsigned) is left out and noted as `reasoning-history`.
+ * - Reasoning from earlier turns: `reasoning_text` + `reasoning_opaque` for
+ *   Claude and Gemini (`chat/write-chat-reasoning.ts`).
+ * - `max_completion_tokens` for GPT-5 and o-series models, which refuse
+ *   `max_tokens` (C1); `max_tokens` for the others.
+ * - A tool's `parameters` always has `properties` (C13).
  * - Reasoning asked for: Claude takes `thinking_budget` (a budget, or an effort
  *   mapped with `budgetForEffort`), clamped as `chatThinkingBudget`; GPT-3/4
  *   models take none (noted as `reasoning`); others take `reasoning_effort`
@@ -62,7 +65,7 @@ export function writeChatRequest(
   const claude = CLAUDE.test(request.model);
   const body: Json = {
     model: request.model,
-    messages: writeMessages(request.messages, claude, notes),
+    messages: writeMessages(request.messages, request.model, notes),
     stream: request.stream,
   };
   if (request.stream) body.stream_options = { include_usage: true };
@@ -74,7 +77,7 @@ export function writeChatRequest(
         ...(tool.description !== undefined && {
           description: tool.description,
         }),
-        parameters: tool.parameters,
+        parameters: withProperties(tool.parameters),
         ...(tool.strict === true && { strict: true }),
       },
     }));
@@ -84,7 +87,10 @@ export function writeChatRequest(
     }
   }
   if (request.maxOutputTokens !== undefined) {
-    body.max_tokens = request.maxOutputTokens;
+    const field = MAX_COMPLETION_TOKENS.test(request.model)
+      ? 'max_completion_tokens'
+      : 'max_tokens';
+    body[field] = request.maxOutputTokens;
   }
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
@@ -173,7 +179,7 @@ function imageUrlPart(part: ImagePart): Json {
 
 function writeMessages(
   messages: BridgeMessage[],
-  claude: boolean,
+  model: string,
   notes: BridgeNotes,
 ): Json[] {
   const out: Json[] = [];
@@ -210,7 +216,7 @@ function writeMessages(
         out.push({ role: 'user', content: userContent(message.content) });
         break;
       case 'assistant':
-        out.push(assistantMessage(message.content, claude, notes));
+        out.push(assistantMessage(message.content, model, notes));
         break;
       case 'tool': {
         const images = message.content.filter(
@@ -238,7 +244,7 @@ function writeMessages(
 
 function assistantMessage(
   content: Extract<BridgeMessage, { role: 'assistant' }>['content'],
-  claude: boolean,
+  model: string,
   notes: BridgeNotes,
 ): Json {
   const calls = content.flatMap((part) =>
@@ -261,18 +267,6 @@ function assistantMessage(
     content: text === '' && calls.length > 0 ? null : text,
   };
   if (calls.length > 0) message.tool_calls = calls;
-  const reasoningParts = content.filter(
-    (part): part is ReasoningPart => part.type === 'reasoning',
-  );
-  const carried = claude
-    ? reasoningParts.find((part) => part.signature !== undefined)
-    : undefined;
-  if (carried) {
-    message.reasoning_text = carried.text;
-    message.reasoning_opaque = carried.signature;
-  }
-  if (reasoningParts.some((part) => part !== carried)) {
-    noteIgnored(notes, 'reasoning-history');
-  }
+  writeReasoningHistory(message, content, model, notes);
   return message;
 }

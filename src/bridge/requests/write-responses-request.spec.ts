@@ -272,6 +272,8 @@ describe('writeResponsesRequest', () => {
     [{ enabled: true, summary: 'auto' }, { summary: 'auto' }],
     [{ enabled: false }, { effort: 'none' }],
     [{ enabled: true }, undefined],
+    // Copilot refuses `minimal` on /responses (R14).
+    [{ enabled: true, effort: 'minimal' }, { effort: 'low' }],
   ])('writes reasoning %j as %j', (reasoning, expected) => {
     expect(write({ reasoning }).body.reasoning).toEqual(expected);
   });

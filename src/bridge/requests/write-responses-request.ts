@@ -36,6 +36,7 @@ const MIN_OUTPUT_TOKENS = 16;
  *   sent back next turn.
  * - `reasoning.effort` from the effort, else from a thinking budget by the
  *   buckets of `reasoning-budget.ts`; `none` when reasoning is turned off;
+ *   `minimal`, which Copilot refuses (R14), as `low`;
  *   `summary` as asked.
  * - Function tools go up with `strict: false` unless the client asked for
  *   strict: Responses would otherwise try strict validation, which most
@@ -123,7 +124,9 @@ function reasoningField(
         ? effortForBudget(reasoning.budgetTokens)
         : undefined));
   const field: Json = {};
-  if (effort !== undefined) field.effort = effort;
+  // Copilot's Responses models refuse `minimal` (R14): the nearest they take.
+  if (effort !== undefined)
+    field.effort = effort === 'minimal' ? 'low' : effort;
   if (reasoning.summary !== undefined) field.summary = reasoning.summary;
   return Object.keys(field).length > 0 ? field : undefined;
 }

@@ -12,7 +12,7 @@ export function textBlock(id: string, ...deltas: string[]): StreamPart[] {
 export function reasoningBlock(
   id: string,
   deltas: string[],
-  end: { signature?: string; encrypted?: string } = {},
+  end: { signature?: string; encrypted?: string; itemId?: string } = {},
 ): StreamPart[] {
   return [
     { type: 'reasoning-start', id },
