@@ -30,6 +30,9 @@ import {
  */
 export const FREE_SOCKET_TIMEOUT_MS = 4_000;
 
+/** axios' header bag, unused: the adapter sends `wireHeaders`. */
+const NO_HEADERS = new AxiosHeaders();
+
 const agentOptions = {
   keepAlive: true,
   scheduling: 'lifo',
@@ -40,12 +43,12 @@ const agentOptions = {
 /**
  * The transport on axios (`responseType: 'stream'`, no decompression, no
  * redirects, every status accepted) over keep-alive agents; the wire is the
- * raw-stream adapter's. The instance's configuration is made once, and each call
- * hands the adapter that configuration with the request's own fields, as axios'
- * dispatch would: what `request()` adds on top — merging the defaults into every
- * call, the interceptor chain, header normalisation, identity transforms — cost
- * more per request than the adapter itself (docs/performance.md), and none of it
- * applies here (no interceptors, no transforms, every status accepted).
+ * raw-stream adapter's. Each call goes to the instance's adapter, as axios'
+ * dispatch would send it, with the fields the adapter reads: what `request()`
+ * adds on top — merging the defaults into every call, the interceptor chain,
+ * header normalisation, identity transforms, `validateStatus` — cost more per
+ * request than the adapter itself (docs/performance.md), and none of it applies
+ * here (no interceptors, no transforms, every status accepted).
  * `UPSTREAM_TIMEOUT_MS` bounds the wait for response headers once the body is
  * sent. A request that fails on a reused pooled connection before any answer —
  * the upstream closed it while it sat idle — is sent once more on a fresh
@@ -58,8 +61,6 @@ export class AxiosTransport
 {
   private readonly httpAgent = new http.Agent(agentOptions);
   private readonly httpsAgent = new https.Agent(agentOptions);
-  /** The instance's configuration, merged once. */
-  private readonly defaults: InternalAxiosRequestConfig;
   private readonly adapter: AxiosAdapter;
   private readonly timeoutMs: number;
 
@@ -79,10 +80,6 @@ export class AxiosTransport
       }),
     });
     this.adapter = axios.getAdapter(instance.defaults.adapter);
-    this.defaults = {
-      ...instance.defaults,
-      headers: new AxiosHeaders(),
-    } as InternalAxiosRequestConfig;
   }
 
   async roundTrip(request: OutboundRequest): Promise<UpstreamResponse> {
@@ -108,7 +105,7 @@ export class AxiosTransport
     freshConnection: boolean,
   ): Promise<UpstreamResponse> {
     const response = (await this.adapter({
-      ...this.defaults,
+      headers: NO_HEADERS,
       method: request.method,
       baseURL: request.baseUrl,
       url: request.path,
@@ -117,7 +114,7 @@ export class AxiosTransport
       signal: request.signal,
       headersTimeoutMs: this.timeoutMs,
       freshConnection,
-    })) as AxiosResponse<http.IncomingMessage>;
+    } as InternalAxiosRequestConfig)) as AxiosResponse<http.IncomingMessage>;
     const stream = response.data;
     return {
       status: response.status,
