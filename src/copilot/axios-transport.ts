@@ -1,6 +1,11 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import axios, { AxiosInstance } from 'axios';
+import axios, {
+  AxiosAdapter,
+  AxiosHeaders,
+  AxiosResponse,
+  InternalAxiosRequestConfig,
+} from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Settings } from '../config/settings';
@@ -25,6 +30,9 @@ import {
  */
 export const FREE_SOCKET_TIMEOUT_MS = 4_000;
 
+/** axios' header bag, unused: the adapter sends `wireHeaders`. */
+const NO_HEADERS = new AxiosHeaders();
+
 const agentOptions = {
   keepAlive: true,
   scheduling: 'lifo',
@@ -34,8 +42,13 @@ const agentOptions = {
 
 /**
  * The transport on axios (`responseType: 'stream'`, no decompression, no
- * redirects, every status accepted) over keep-alive agents. axios brings the
- * request pipeline (config, cancellation); the wire is the raw-stream adapter's.
+ * redirects, every status accepted) over keep-alive agents; the wire is the
+ * raw-stream adapter's. Each call goes to the instance's adapter, as axios'
+ * dispatch would send it, with the fields the adapter reads: what `request()`
+ * adds on top — merging the defaults into every call, the interceptor chain,
+ * header normalisation, identity transforms, `validateStatus` — cost more per
+ * request than the adapter itself (docs/performance.md), and none of it applies
+ * here (no interceptors, no transforms, every status accepted).
  * `UPSTREAM_TIMEOUT_MS` bounds the wait for response headers once the body is
  * sent. A request that fails on a reused pooled connection before any answer —
  * the upstream closed it while it sat idle — is sent once more on a fresh
@@ -48,13 +61,13 @@ export class AxiosTransport
 {
   private readonly httpAgent = new http.Agent(agentOptions);
   private readonly httpsAgent = new https.Agent(agentOptions);
-  private readonly http: AxiosInstance;
+  private readonly adapter: AxiosAdapter;
   private readonly timeoutMs: number;
 
   constructor(config: ConfigService<Settings, true>) {
     super();
     this.timeoutMs = config.get('copilot', { infer: true }).upstreamTimeoutMs;
-    this.http = axios.create({
+    const instance = axios.create({
       responseType: 'stream',
       decompress: false,
       validateStatus: () => true,
@@ -66,6 +79,7 @@ export class AxiosTransport
         https: this.httpsAgent,
       }),
     });
+    this.adapter = axios.getAdapter(instance.defaults.adapter);
   }
 
   async roundTrip(request: OutboundRequest): Promise<UpstreamResponse> {
@@ -90,7 +104,8 @@ export class AxiosTransport
     body: OutboundRequest['body'],
     freshConnection: boolean,
   ): Promise<UpstreamResponse> {
-    const response = await this.http.request<http.IncomingMessage>({
+    const response = (await this.adapter({
+      headers: NO_HEADERS,
       method: request.method,
       baseURL: request.baseUrl,
       url: request.path,
@@ -99,7 +114,7 @@ export class AxiosTransport
       signal: request.signal,
       headersTimeoutMs: this.timeoutMs,
       freshConnection,
-    });
+    } as InternalAxiosRequestConfig)) as AxiosResponse<http.IncomingMessage>;
     const stream = response.data;
     return {
       status: response.status,

@@ -9,7 +9,17 @@ export interface PeriodWindow {
   resetsAt: number;
 }
 
+/** The window each period was last asked for: the same for every call inside it. */
+const last: Partial<Record<Period, PeriodWindow>> = {};
+
+/** The period's window around `now` (the same object while `now` stays inside it). */
 export function periodWindow(period: Period, now: number): PeriodWindow {
+  const cached = last[period];
+  if (cached && now >= cached.start && now < cached.resetsAt) return cached;
+  return (last[period] = Object.freeze(windowAround(period, now)));
+}
+
+function windowAround(period: Period, now: number): PeriodWindow {
   const d = new Date(now);
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth();
