@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** One request of a recorded client session (`../shared/client-shapes/*.json`). */
+/** One request of a recorded client session (`test/fixtures/client-shapes/*.json`). */
 export interface RecordedShape {
   method: string;
   url: string;
@@ -18,7 +18,7 @@ export interface Replay {
   body?: string;
 }
 
-const SHAPES = join(__dirname, '..', '..', '..', 'shared', 'client-shapes');
+const SHAPES = join(__dirname, '..', 'fixtures', 'client-shapes');
 
 /** Headers the proxy of the recording added or the transport set: not the client's. */
 const NOT_THE_CLIENTS = new Set([
