@@ -110,8 +110,7 @@ export class FakeCopilotApi extends EventEmitter {
   /** Every `GET /copilot_internal/user` (account, plan and quota snapshots), refused ones included. */
   userInfoRequests = 0;
   private server?: Server;
-  private readonly gates: Array<{ prefix: string; opened: Promise<void> }> =
-    [];
+  private readonly gates: Array<{ prefix: string; opened: Promise<void> }> = [];
   private readonly sockets = new FakeSockets();
   private readonly timers = new FakeTimers();
   private readonly github: GitHubRoutes;
