@@ -216,13 +216,13 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
       );
     });
 
-    it('answers /v1/v1/… with 404 doubled_v1, in the Anthropic shape on messages', async () => {
+    it('answers /v1/v1/… with 400 doubled_v1, in the Anthropic shape on messages', async () => {
       const seen = ctx.fake.requests.length;
       const chatRes = await post('/v1/v1/chat/completions', ALICE, OPUS_CHAT);
-      expect(chatRes.status).toBe(404);
+      expect(chatRes.status).toBe(400);
       expect(JSON.parse(chatRes.body.toString()).error.code).toBe('doubled_v1');
       const messages = await post('/v1/v1/messages', ALICE, OPUS_MESSAGE);
-      expect(messages.status).toBe(404);
+      expect(messages.status).toBe(400);
       const body = JSON.parse(messages.body.toString());
       expect(body.type).toBe('error');
       expect(body.error.message).toContain('ANTHROPIC_BASE_URL');
