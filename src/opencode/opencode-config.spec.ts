@@ -33,7 +33,9 @@ const parse = (text: string) => JSON.parse(text) as Config;
 
 describe('opencodeConfig', () => {
   it('is an opencode.json with one openai-compatible provider on /v1, keys off', () => {
-    const config = parse(opencodeConfig(MODELS, 'http://h:1/prefix', undefined));
+    const config = parse(
+      opencodeConfig(MODELS, 'http://h:1/prefix', undefined),
+    );
     expect(config.$schema).toBe('https://opencode.ai/config.json');
     expect(config.model).toBe('copilot-proxy/gpt-4.1');
     const provider = config.provider['copilot-proxy'];
@@ -41,8 +43,8 @@ describe('opencodeConfig', () => {
     expect(provider.options).toEqual({ baseURL: 'http://h:1/prefix/v1' });
     expect(Object.keys(provider.models)).toEqual([
       'gpt-5.1-codex',
-      'gpt-4.1',
       'claude-opus-4.6',
+      'gpt-4.1',
       'gpt-4o',
       'gemini-3-pro',
     ]);

@@ -53,7 +53,9 @@ export function opencodeConfig(
         name: PROVIDER,
         options: {
           baseURL: `${baseUrl}/v1`,
-          ...(keyVariable && { apiKey: `{env:${keyVariable}}` }),
+          ...(keyVariable !== undefined && {
+            apiKey: `{env:${keyVariable}}`,
+          }),
         },
         models: Object.fromEntries(ids.map((id) => [id, { name: id }])),
       },
