@@ -232,7 +232,10 @@ describe('client helpers against a running proxy, keys off', () => {
             content:
               'You are a title generator. You output ONLY a thread title.',
           },
-          { role: 'user', content: 'Generate a title for this conversation:\n' },
+          {
+            role: 'user',
+            content: 'Generate a title for this conversation:\n',
+          },
           { role: 'user', content: '"say hi"' },
         ],
       }),

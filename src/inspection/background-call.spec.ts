@@ -111,7 +111,10 @@ describe('backgroundCall: opencode', () => {
         {},
         {
           input: [
-            { role: 'developer', content: [{ type: 'input_text', text: TITLE }] },
+            {
+              role: 'developer',
+              content: [{ type: 'input_text', text: TITLE }],
+            },
           ],
         },
       ),
@@ -135,7 +138,11 @@ describe('backgroundCall: opencode', () => {
       ),
     ).toBeUndefined();
     expect(
-      backgroundCall('chat', {}, { messages: [{ role: 'user', content: TITLE }] }),
+      backgroundCall(
+        'chat',
+        {},
+        { messages: [{ role: 'user', content: TITLE }] },
+      ),
     ).toBeUndefined();
   });
 });
