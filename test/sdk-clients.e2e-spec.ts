@@ -37,6 +37,7 @@ describe('SDK clients with the README’s base URLs', () => {
     const chat = await generateText({
       model: openai.chat('gpt-4o'),
       prompt: 'Hello',
+      maxOutputTokens: 64,
       maxRetries: 0,
     });
     expect(chat.text.length).toBeGreaterThan(0);
@@ -49,6 +50,7 @@ describe('SDK clients with the README’s base URLs', () => {
     const message = await generateText({
       model: anthropic('claude-sonnet-4'),
       prompt: 'Hello',
+      maxOutputTokens: 64,
       maxRetries: 0,
     });
     expect(message.text.length).toBeGreaterThan(0);
