@@ -1,8 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { CacheStore, MemoryCacheStore } from '../src/cache/cache-store';
+import { ModelCatalog } from '../src/models/model-catalog.service';
 import { FakeCopilotApi } from './support/fake-copilot-api';
-import { rawRequest } from './support/http-client';
+import { rawRequest, waitFor } from './support/http-client';
 import {
   TestApp,
   useRedisPair,
@@ -72,17 +73,29 @@ describe('caching: /models', () => {
   });
 
   it('makes one upstream call for 100 concurrent requests after expiry', async () => {
-    ctx.fake.modelsDelayMs = 100;
+    // The upstream answer is held until all 100 requests wait for the one fetch, so
+    // none can come late and find the fresh entry (a HIT), however loaded the cores.
+    const catalog = ctx.proxy.app.get(ModelCatalog);
+    clearTimeout(catalog['timer']); // no background fetch refreshes the entry
+    await waitFor(
+      () => Date.now() - catalog.entry()!.storedAt >= catalog.ttlMs,
+    );
+    const refresh = jest.spyOn(catalog, 'refresh');
+    const release = ctx.fake.holdAnswers('/models');
     try {
       const before = ctx.fake.modelsRequests;
-      const answers = await Promise.all(
+      const pending = Promise.all(
         Array.from({ length: 100 }, () => request(server()).get('/models')),
       );
+      await waitFor(() => refresh.mock.calls.length >= 100, 20_000);
+      release();
+      const answers = await pending;
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(answers.every((a) => a.headers['x-cache'] === 'MISS')).toBe(true);
       expect(ctx.fake.modelsRequests).toBe(before + 1);
     } finally {
-      ctx.fake.modelsDelayMs = 0;
+      release();
+      refresh.mockRestore();
     }
     const metrics = (await request(server()).get('/metrics')).text;
     expect(metrics).toMatch(

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -20,6 +21,7 @@ import { useStaticFakeAndProxy } from './support/test-app';
 const ROOT = join(__dirname, '..');
 const CLAUDE_CODE = join(ROOT, 'dist', 'claude-code', 'claude-code.cli.js');
 const CODEX = join(ROOT, 'dist', 'codex', 'codex.cli.js');
+const OPENCODE = join(ROOT, 'dist', 'opencode', 'opencode.cli.js');
 
 interface Run {
   code: number;
@@ -194,6 +196,56 @@ describe('client helpers against a running proxy, keys off', () => {
     expect(ctx.fake.requests.at(-1)?.url).toBe('/responses');
   });
 
+  it('npm run opencode prints an opencode.json whose provider and model answer on Chat, its title call as the agent’s', async () => {
+    const models = await listed(ctx.proxy.url);
+    const res = await helper(OPENCODE, { PROXY_URL: ctx.proxy.url });
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    const config = JSON.parse(res.stdout) as {
+      model: string;
+      provider: Record<
+        string,
+        {
+          npm: string;
+          options: Record<string, string>;
+          models: Record<string, unknown>;
+        }
+      >;
+    };
+    const [providerId, modelId] = config.model.split('/');
+    const provider = config.provider[providerId];
+    expect(provider.npm).toBe('@ai-sdk/openai-compatible');
+    expect(provider.options).toEqual({ baseURL: `${ctx.proxy.url}/v1` });
+    const ids = models.map((m) => m.id);
+    expect(Object.keys(provider.models).length).toBeGreaterThan(0);
+    for (const id of Object.keys(provider.models)) expect(ids).toContain(id);
+    expect(provider.models[modelId]).toBeDefined();
+    // opencode's title call, as it sends it: a background call.
+    const answer = await fetch(`${provider.options.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: modelId,
+        max_tokens: 32000,
+        messages: [
+          {
+            role: 'system',
+            content:
+              'You are a title generator. You output ONLY a thread title.',
+          },
+          {
+            role: 'user',
+            content: 'Generate a title for this conversation:\n',
+          },
+          { role: 'user', content: '"say hi"' },
+        ],
+      }),
+    });
+    expect(answer.status).toBe(200);
+    const seen = ctx.fake.requests.at(-1)!;
+    expect(seen.url).toBe('/chat/completions');
+    expect(seen.headers['x-initiator']).toBe('agent');
+  });
+
   it('finds the proxy on PROXY_PORT when PROXY_URL is not set', async () => {
     const port = new URL(ctx.proxy.url).port;
     const res = await helper(CODEX, { PROXY_PORT: port });
@@ -204,9 +256,9 @@ describe('client helpers against a running proxy, keys off', () => {
     );
   });
 
-  it('`npm run -s` puts nothing but the helper output on stdout, nest build included', async () => {
-    // A copy of the project's scripts whose `nest` is loud on both streams, so the
-    // real dist/ is not rebuilt under the other specs' feet.
+  it('`npm run -s` puts nothing but the helper output on stdout, and builds only when the sources changed', async () => {
+    // A copy of the project's scripts and build check whose `nest` is loud on both
+    // streams, so the real dist/ is not rebuilt under the other specs' feet.
     const dir = mkdtempSync(join(tmpdir(), 'copilot-proxy-npm-'));
     try {
       const { scripts } = JSON.parse(
@@ -220,9 +272,17 @@ describe('client helpers against a running proxy, keys off', () => {
           scripts: {
             'claude-code': scripts['claude-code'],
             codex: scripts.codex,
+            opencode: scripts.opencode,
           },
         }),
       );
+      mkdirSync(join(dir, 'scripts'));
+      copyFileSync(
+        join(ROOT, 'scripts', 'build-if-stale.js'),
+        join(dir, 'scripts', 'build-if-stale.js'),
+      );
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'src', 'main.ts'), 'export {};\n');
       mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
       const nest = join(dir, 'node_modules', '.bin', 'nest');
       writeFileSync(
@@ -230,7 +290,10 @@ describe('client helpers against a running proxy, keys off', () => {
         '#!/bin/sh\necho "nest on stdout"\necho "nest on stderr" >&2\n',
       );
       chmodSync(nest, 0o755);
-      symlinkSync(join(ROOT, 'dist'), join(dir, 'dist'));
+      // dist/ of its own (the build stamp goes there), its contents the real ones.
+      mkdirSync(join(dir, 'dist'));
+      for (const entry of readdirSync(join(ROOT, 'dist')))
+        symlinkSync(join(ROOT, 'dist', entry), join(dir, 'dist', entry));
       const before = readdirSync(dir).sort();
       const env = { PROXY_URL: ctx.proxy.url };
 
@@ -251,10 +314,26 @@ describe('client helpers against a running proxy, keys off', () => {
       expect(shell.stdout).toMatch(/^claude-sonnet/);
       expect(readdirSync(dir).sort()).toEqual(before);
 
+      // Nothing changed since: no build.
       const codex = await run('npm', ['run', '-s', 'codex'], env, dir);
       expect(codex.code).toBe(0);
       expect(codex.stdout).toBe((await helper(CODEX, env)).stdout);
       expect(() => parse(codex.stdout)).not.toThrow();
+      expect(codex.stderr).not.toContain('nest on');
+      const opencode = await run('npm', ['run', '-s', 'opencode'], env, dir);
+      expect(opencode.code).toBe(0);
+      expect(opencode.stdout).toBe((await helper(OPENCODE, env)).stdout);
+      expect(() => JSON.parse(opencode.stdout) as unknown).not.toThrow();
+      expect(opencode.stderr).not.toContain('nest on');
+
+      // A source changed: built again, once.
+      writeFileSync(join(dir, 'src', 'main.ts'), 'export const changed = 1;\n');
+      const changed = await run('npm', ['run', '-s', 'codex'], env, dir);
+      expect(changed.code).toBe(0);
+      expect(changed.stdout).toBe(codex.stdout);
+      expect(changed.stderr).toContain('nest on stdout');
+      const again = await run('npm', ['run', '-s', 'codex'], env, dir);
+      expect(again.stderr).not.toContain('nest on');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -287,6 +366,21 @@ describe('client helpers against a running proxy, keys on', () => {
     );
   });
 
+  it('npm run opencode names PROXY_API_KEY in apiKey, never the key', async () => {
+    const res = await helper(OPENCODE, {
+      PROXY_URL: ctx.proxy.url,
+      PROXY_API_KEY: 'key-a',
+    });
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    expect(res.stdout).not.toContain('key-a');
+    const config = JSON.parse(res.stdout) as {
+      provider: Record<string, { options: Record<string, string> }>;
+    };
+    expect(config.provider['copilot-proxy'].options.apiKey).toBe(
+      '{env:PROXY_API_KEY}',
+    );
+  });
+
   it('npm run codex names PROXY_API_KEY as env_key, never the key', async () => {
     const res = await helper(CODEX, {
       PROXY_URL: ctx.proxy.url,
@@ -307,6 +401,7 @@ describe('client helpers against a running proxy, keys on', () => {
   it.each([
     ['claude-code', CLAUDE_CODE],
     ['codex', CODEX],
+    ['opencode', OPENCODE],
   ])(
     '%s with a wrong key: exit 1, nothing on stdout, why on stderr',
     async (name, cli) => {
@@ -329,6 +424,7 @@ describe('client helpers against a running proxy, keys on', () => {
   it.each([
     ['claude-code', CLAUDE_CODE],
     ['codex', CODEX],
+    ['opencode', OPENCODE],
   ])('%s without a key says to set one', async (name, cli) => {
     const res = await helper(cli, { PROXY_URL: ctx.proxy.url });
     expect(res.code).toBe(1);
@@ -345,6 +441,7 @@ describe('client helpers without a running proxy', () => {
   it.each([
     ['claude-code', CLAUDE_CODE],
     ['codex', CODEX],
+    ['opencode', OPENCODE],
   ])(
     '%s: exit 1, nothing on stdout, how to start it on stderr',
     async (name, cli) => {

@@ -1,10 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { parseSettings } from '../src/config/settings';
 import { loadAll } from 'js-yaml';
 import { FakeCopilotApi } from './support/fake-copilot-api';
-import { rawRequest } from './support/http-client';
-import { startApp } from './support/test-app';
+import { rawRequest, waitFor } from './support/http-client';
+import { RedisServer } from './support/redis-server';
+import { redisConnected, startApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
 const K8S = join(ROOT, 'deploy', 'kubernetes');
@@ -296,6 +298,154 @@ describe('Kubernetes manifests', () => {
     expect(
       readFileSync(join(ROOT, 'src', 'metrics', 'metrics.service.ts'), 'utf8'),
     ).toContain("'copilot_proxy_active_streams'");
+  });
+});
+
+/** Kubernetes' `$(NAME)` expansion of an env value or an argument. */
+const expand = (value: string, vars: Record<string, string>) =>
+  value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) =>
+    name in vars ? vars[name] : whole,
+  );
+
+/** The first line Redis answers to `PING` on a fresh connection. */
+function ping(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().split('\r\n')[0]);
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('Kubernetes: a working quota setup (issue 27, item 9)', () => {
+  const deployment = find('Deployment');
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+  const envList = container.env as Doc[];
+  const envOf = (name: string) => envList.find((e) => e.name === name)!;
+  const secretOf = (name: string) => find('Secret', name);
+  const redisDeployment = findIn('redis.yaml', 'Deployment');
+  const redisContainer = redisDeployment.spec.template.spec.containers[0];
+
+  it('mounts the keys file from a Secret where PROXY_KEYS_FILE points, and the example parses with quotas', () => {
+    const path = envOf('PROXY_KEYS_FILE').value as string;
+    const volume = (pod.volumes as Doc[]).find(
+      (v) => v.secret?.secretName === 'copilot-proxy-keys',
+    )!;
+    expect(volume).toBeDefined();
+    const mount = (container.volumeMounts as Doc[]).find(
+      (m) => m.name === volume.name,
+    )!;
+    expect(mount.readOnly).toBe(true);
+    const item = (volume.secret.items as Doc[])[0];
+    expect(`${mount.mountPath}/${item.path}`).toBe(path);
+    const keysYaml = secretOf('copilot-proxy-keys').stringData[item.key];
+    expect(typeof keysYaml).toBe('string');
+    const settings = parseSettings(
+      { COPILOT_TOKEN: 't', PROXY_KEYS_FILE: path },
+      {
+        readFile: (file) => {
+          expect(file).toBe(path);
+          return keysYaml;
+        },
+      },
+    );
+    const keys = settings.auth.clientKeys;
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.some((k) => k.quota !== undefined)).toBe(true);
+  });
+
+  it('gives Redis a password from a Secret, and the proxy the same one in REDIS_URL', async () => {
+    const fromSecret = (e: Doc) => e.valueFrom?.secretKeyRef;
+    const proxyRef = fromSecret(envOf('REDIS_PASSWORD'));
+    const redisRef = fromSecret(
+      (redisContainer.env as Doc[]).find((e) => e.name === 'REDIS_PASSWORD')!,
+    );
+    expect(proxyRef).toEqual({ name: 'copilot-proxy-redis', key: 'password' });
+    expect(redisRef).toEqual(proxyRef);
+    expect(secretOf('copilot-proxy-redis').stringData.password).toMatch(
+      /^<.*>$/,
+    );
+    // $(REDIS_PASSWORD) is expanded only when defined above REDIS_URL.
+    const names = envList.map((e) => e.name);
+    expect(names.indexOf('REDIS_PASSWORD')).toBeLessThan(
+      names.indexOf('REDIS_URL'),
+    );
+    expect(envOf('REDIS_URL').value).toContain('$(REDIS_PASSWORD)');
+
+    // Run the manifest's Redis command line and the proxy's REDIS_URL, expanded
+    // as Kubernetes would, on this machine.
+    const vars = { REDIS_PASSWORD: 'c0ffee-0123456789abcdef' };
+    const args = (redisContainer.args as string[]).map((a) => expand(a, vars));
+    expect(args).toContain('--requirepass');
+    const redis = await RedisServer.start(args);
+    const fake = await new FakeCopilotApi().start();
+    const url = new URL(expand(envOf('REDIS_URL').value, vars));
+    expect(url.password).toBe(vars.REDIS_PASSWORD);
+    url.host = `127.0.0.1:${redis.port}`;
+    const app = await startApp({
+      COPILOT_TOKEN: 'test-copilot-token',
+      COPILOT_API_BASE_URL: fake.url,
+      REDIS_URL: url.href,
+    });
+    try {
+      expect(await ping(redis.port)).toMatch(/^-NOAUTH/);
+      await waitFor(() => redisConnected(app));
+    } finally {
+      await app.close();
+      await fake.stop();
+      await redis.stop();
+    }
+  });
+
+  it('lets only the proxy’s pods reach Redis', () => {
+    const policy = find('NetworkPolicy', 'copilot-proxy-redis');
+    expect(policy.apiVersion).toBe('networking.k8s.io/v1');
+    expect(policy.spec.podSelector.matchLabels).toEqual(
+      redisDeployment.spec.template.metadata.labels,
+    );
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    const rules = policy.spec.ingress as Doc[];
+    expect(rules).toHaveLength(1);
+    expect(rules[0].from).toEqual([
+      { podSelector: { matchLabels: deployment.spec.selector.matchLabels } },
+    ]);
+    expect(rules[0].ports).toEqual([{ protocol: 'TCP', port: 6379 }]);
+    expect(byFile['kustomization.yaml'][0].resources).toContain(
+      'networkpolicy.yaml',
+    );
+  });
+
+  it('gives a slow start its time before liveness counts', () => {
+    expect(container.startupProbe.httpGet).toEqual({
+      path: '/healthz',
+      port: 'http',
+    });
+    const { periodSeconds, failureThreshold } = container.startupProbe;
+    expect(periodSeconds * failureThreshold).toBeGreaterThanOrEqual(30);
+  });
+
+  it('names the image through a kustomize images: entry, with a tag', () => {
+    const images = byFile['kustomization.yaml'][0].images as Doc[];
+    const entry = images.find((i) => i.name === container.image)!;
+    expect(entry).toBeDefined();
+    expect(entry.newName).toMatch(/\//);
+    expect(entry.newTag).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(String(container.image)).not.toContain(':');
+  });
+
+  it('has the ingress example agree with the deployment’s TRUST_PROXY', () => {
+    const trust = envOf('TRUST_PROXY').value as string;
+    const mentions = text('ingress.example.yaml')
+      .split('\n')
+      .filter((l) => l.includes('TRUST_PROXY'));
+    expect(mentions.length).toBeGreaterThan(0);
+    const quoted = mentions.flatMap((l) =>
+      [...l.matchAll(/"([^"]*)"/g)].map((m) => m[1]),
+    );
+    expect(quoted).toEqual([trust]);
   });
 });
 

@@ -70,23 +70,37 @@ describe('dynamic Copilot tokens (GITHUB_TOKEN exchange)', () => {
     );
 
     it('refreshes ahead of expiry; requests before, around and after the refresh share one exchange', async () => {
-      // The last exchange asked for a refresh 1 s later: send 25 requests at once,
-      // 25 just before that moment and 25 just after.
+      // 25 requests before the refresh, 25 while its exchange is held at the fake
+      // (in flight), 25 once its token is in: moments marked by events, not the clock.
       await waitFor(() => ctx.fake.tokenExchanges >= 1);
       const before = ctx.fake.tokenExchanges;
-      // superagent sends on `then`: start each request now, not at Promise.all.
-      const get = () =>
-        request(ctx.proxy.app.getHttpServer())
-          .get('/models')
-          .then((res) => res);
-      const early = Array.from({ length: 25 }, get);
-      await new Promise((r) => setTimeout(r, 850));
-      const around = Array.from({ length: 25 }, get);
-      await new Promise((r) => setTimeout(r, 250));
-      const late = Array.from({ length: 25 }, get);
-      const results = await Promise.all([...early, ...around, ...late]);
-      expect(results.every((r) => r.status === 200)).toBe(true);
-      expect(ctx.fake.tokenExchanges - before).toBe(1);
+      const exchanges = () =>
+        ctx.fake.requests.filter((r) => r.url === '/copilot_internal/v2/token')
+          .length;
+      const sent = exchanges();
+      // The refreshed token lives long: no second refresh comes into view.
+      ctx.fake.options.tokenLifetimeSeconds = 1800;
+      ctx.fake.options.refreshInSeconds = 1500;
+      const release = ctx.fake.holdAnswers('/copilot_internal/v2/token');
+      try {
+        // superagent sends on `then`: start each request now, not at Promise.all.
+        const get = () =>
+          request(ctx.proxy.app.getHttpServer())
+            .get('/models')
+            .then((res) => res);
+        const early = Array.from({ length: 25 }, get);
+        await waitFor(() => exchanges() > sent, 10_000);
+        const around = Array.from({ length: 25 }, get);
+        release();
+        await waitFor(() => ctx.fake.tokenExchanges > before, 10_000);
+        const late = Array.from({ length: 25 }, get);
+        const results = await Promise.all([...early, ...around, ...late]);
+        expect(results.every((r) => r.status === 200)).toBe(true);
+        expect(ctx.fake.tokenExchanges - before).toBe(1);
+        expect(exchanges() - sent).toBe(1);
+      } finally {
+        release();
+      }
     });
   });
 

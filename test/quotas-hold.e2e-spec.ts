@@ -216,13 +216,13 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
       );
     });
 
-    it('answers /v1/v1/… with 404 doubled_v1, in the Anthropic shape on messages', async () => {
+    it('answers /v1/v1/… with 400 doubled_v1, in the Anthropic shape on messages', async () => {
       const seen = ctx.fake.requests.length;
       const chatRes = await post('/v1/v1/chat/completions', ALICE, OPUS_CHAT);
-      expect(chatRes.status).toBe(404);
+      expect(chatRes.status).toBe(400);
       expect(JSON.parse(chatRes.body.toString()).error.code).toBe('doubled_v1');
       const messages = await post('/v1/v1/messages', ALICE, OPUS_MESSAGE);
-      expect(messages.status).toBe(404);
+      expect(messages.status).toBe(400);
       const body = JSON.parse(messages.body.toString());
       expect(body.type).toBe('error');
       expect(body.error.message).toContain('ANTHROPIC_BASE_URL');
@@ -296,20 +296,38 @@ describe('quotas hold: budgets in one process (issue 18)', () => {
 
   describe('4. what admission holds', () => {
     it('holds the output a call may ask for: parallel calls with a large max_tokens cannot all pass a token budget', async () => {
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          post(
-            '/v1/chat/completions',
-            THOUSAND_TOKENS,
-            JSON.stringify({
-              model: 'gpt-4o',
-              max_tokens: 50_000,
-              messages: [{ role: 'user', content: `t${i}` }],
+      // Upstream answers are held until every call was either refused or sent on:
+      // a call that ended (and gave back its hold) cannot let a late one in.
+      const upstream = () =>
+        ctx.fake.requests.filter((r) => r.url === '/chat/completions').length;
+      const sent = upstream();
+      const release = ctx.fake.holdAnswers('/chat/completions');
+      let answered = 0;
+      try {
+        const pending = Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            post(
+              '/v1/chat/completions',
+              THOUSAND_TOKENS,
+              JSON.stringify({
+                model: 'gpt-4o',
+                max_tokens: 50_000,
+                messages: [{ role: 'user', content: `t${i}` }],
+              }),
+            ).then((answer) => {
+              answered++;
+              return answer;
             }),
           ),
-        ),
-      );
-      expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+        );
+        await waitFor(() => answered + upstream() - sent === 20, 20_000);
+        expect(upstream() - sent).toBe(1);
+        release();
+        const answers = await pending;
+        expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+      } finally {
+        release();
+      }
     });
 
     it('holds a call whose model it could not read at the account’s highest multiplier', async () => {

@@ -78,6 +78,29 @@ describe('real clients: the recorded Claude Code and Codex sessions, replayed', 
     expect(fake.requests.length).toBe(before);
   });
 
+  it("answers Claude Code 2.1.332's keyless HEAD /api/hello itself, and never forwards it", async () => {
+    const [hello] = loadShapes('cc-2.1.332-say-hi');
+    expect(hello.url).toBe('/api/hello');
+    const before = fake.requests.length;
+    const head = await rawRequest(proxy.url + hello.url, {
+      method: hello.method,
+      headers: replayOf(hello).headers,
+    });
+    expect(head.status).toBe(200);
+    const get = await rawRequest(proxy.url + '/api/hello');
+    expect(get.status).toBe(200);
+    expect(JSON.parse(get.body.toString())).toMatchObject({
+      name: 'copilot-proxy',
+    });
+    const post = await rawRequest(proxy.url + '/api/hello', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}` },
+      body: '{}',
+    });
+    expect(post.status).toBe(405);
+    expect(fake.requests.length).toBe(before);
+  });
+
   it('sends a main turn as a person’s, with the editor identity upstream', async () => {
     const [, turn] = loadShapes('cc-say-hi');
     const res = await send(replayOf(turn));
@@ -201,7 +224,7 @@ describe('real clients: the recorded Claude Code and Codex sessions, replayed', 
     expect(ok.status).toBe(200);
   });
 
-  it('answers /v1/v1/… with 404 in the client’s shape, saying what to fix', async () => {
+  it('answers /v1/v1/… with a 400 Claude Code prints, in the client’s shape, saying what to fix', async () => {
     const res = await rawRequest(proxy.url + '/v1/v1/messages?beta=true', {
       method: 'POST',
       headers: {
@@ -210,9 +233,11 @@ describe('real clients: the recorded Claude Code and Codex sessions, replayed', 
       },
       body: '{}',
     });
-    expect(res.status).toBe(404);
+    // Claude Code turns any 404 here into "There's an issue with the selected model".
+    expect(res.status).toBe(400);
     const body = JSON.parse(res.body.toString());
     expect(body.type).toBe('error');
+    expect(body.error.type).toBe('invalid_request_error');
     expect(body.error.message).toContain(
       'ANTHROPIC_BASE_URL must not end in /v1',
     );

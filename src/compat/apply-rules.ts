@@ -13,6 +13,7 @@ export interface RuleInput {
   parsed?: unknown;
   headers: OutgoingHttpHeaders;
   translated: boolean;
+  direction?: string;
 }
 
 /** What the rules did: the names of those that changed something, and the result. */
@@ -56,6 +57,7 @@ export function applyRules(
     body,
     headers: input.headers,
     translated: input.translated,
+    direction: input.direction,
   };
   for (const rule of rules) {
     if (!rule.apis.includes(input.api)) continue;

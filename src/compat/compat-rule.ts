@@ -15,6 +15,8 @@ export interface CompatRequest {
   headers: Readonly<OutgoingHttpHeaders>;
   /** The body was written by the bridge (a translated call), not the client. */
   translated: boolean;
+  /** The bridge's direction (`messages->chat`), when translated. */
+  direction?: string;
 }
 
 /** The smallest edits a rule may make: by path on the body's bytes, by name on headers. */
@@ -45,6 +47,8 @@ export interface CompatRule {
   apis: readonly CompatApi[];
   /** Off unless `COMPAT_RULES` turns it on (`+id`): contradictory in the catalogue. */
   offByDefault?: boolean;
+  /** Keeps a client's identity home: off with `KEEP_CLIENT_IDENTITY=true`. */
+  clientIdentity?: boolean;
   /**
    * Makes its edits through `edit`; returns true when it changed something
    * (only then is it named). It may throw a `ProxyError` to refuse the request

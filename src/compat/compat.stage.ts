@@ -40,7 +40,11 @@ export class CompatStage {
     private readonly metrics: MetricsService,
   ) {
     const compat = config.get('compat', { infer: true });
-    this.rules = REQUEST_RULES.filter((rule) => ruleOn(compat, rule.id));
+    const { keepClientIdentity } = config.get('copilot', { infer: true });
+    this.rules = REQUEST_RULES.filter(
+      (rule) =>
+        ruleOn(compat, rule.id) && !(rule.clientIdentity && keepClientIdentity),
+    );
   }
 
   /**
@@ -66,6 +70,7 @@ export class CompatStage {
       parsed: bytes ? parsed : undefined,
       headers: request.headers,
       translated: context.bridge !== undefined,
+      direction: context.bridge,
     });
     if (result.applied.length === 0) return request;
     this.note(context, result.applied);

@@ -21,8 +21,11 @@ export const PROXY_ERRORS = {
     message:
       'The request path must be written plainly: no "." or ".." segments, no empty segments, no backslashes and no %-escapes of letters, digits, "-._~", "/" or "\\"',
   },
+  // 400, not 404: Claude Code shows any 404 on /v1/messages as "There's an issue
+  // with the selected model" and drops the message; a 400 invalid_request_error
+  // it prints as it came, as every SDK does.
   doubled_v1: {
-    status: 404,
+    status: 400,
     type: 'invalid_request_error',
     message:
       'The path starts with /v1/v1: the base URL carries /v1 twice; for OpenAI clients it ends in a single /v1 (http://127.0.0.1:8080/v1)',

@@ -209,6 +209,47 @@ describe('upstreamRequestHeaders: the identity upstream sees', () => {
   });
 });
 
+describe('upstreamRequestHeaders: session and installation ids', () => {
+  const SESSIONS = [
+    'originator',
+    'codex_exec',
+    'session-id',
+    's-1',
+    'thread-id',
+    't-1',
+    'x-client-request-id',
+    'r-1',
+    'x-session-id',
+    'ses_1',
+    'x-session-affinity',
+    'a-1',
+    'Content-Type',
+    'application/json',
+  ];
+
+  it("keeps Codex's and opencode's session and installation ids home", () => {
+    const headers = upstreamRequestHeaders(SESSIONS, 'id', POLICY);
+    expect(Object.keys(headers).map((name) => name.toLowerCase())).toEqual([
+      'content-type',
+      'editor-version',
+      'editor-plugin-version',
+      'copilot-integration-id',
+      'user-agent',
+      'x-github-api-version',
+      'x-request-id',
+    ]);
+  });
+
+  it('sends them with keepClientIdentity', () => {
+    const headers = upstreamRequestHeaders(SESSIONS, 'id', {
+      ...POLICY,
+      keepClientIdentity: true,
+    });
+    for (let i = 0; i < SESSIONS.length; i += 2)
+      expect(headers[SESSIONS[i]]).toBe(SESSIONS[i + 1]);
+  });
+});
+
 describe('clientResponseHeaders', () => {
   it('drops hop-by-hop fields and the upstream request id, keeps the rest', () => {
     expect(

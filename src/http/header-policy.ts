@@ -41,14 +41,18 @@ export function intentOf(path: string): string {
 }
 
 /**
- * Headers that say which third-party tool, OS and runtime a client is (Claude
- * Code's `x-app`, `x-claude-code-*`, the Stainless SDKs' `x-stainless-*`, Codex's
- * `x-codex-*` with its `installation_id`): kept home, so upstream sees the editor
- * the proxy presents, not a mix of tools (SPEC §12). The client's `User-Agent`
- * is replaced by the editor's.
+ * Headers that say which third-party tool, OS and runtime a client is, or which
+ * installation and session it runs (Claude Code's `x-app`, `x-claude-code-*`, the
+ * Stainless SDKs' `x-stainless-*`, Codex's `x-codex-*` with the `installation_id`
+ * of `x-codex-turn-metadata`, its `originator`, `session-id`, `thread-id` and
+ * `x-client-request-id`, opencode's `x-session-id` and `x-session-affinity`): kept
+ * home, so upstream sees the editor the proxy presents, not a mix of tools and
+ * their users' ids (SPEC §12). The client's `User-Agent` is replaced by the
+ * editor's. The proxy reads them from the client's request before they are dropped
+ * (background calls, `src/inspection/background-call.ts`).
  */
 const CLIENT_IDENTITY =
-  /^(x-stainless-|x-claude-code-|x-codex-)|^(x-app|anthropic-dangerous-direct-browser-access|user-agent)$/;
+  /^(x-stainless-|x-claude-code-|x-codex-)|^(x-app|anthropic-dangerous-direct-browser-access|user-agent|originator|session-id|thread-id|x-client-request-id|x-session-id|x-session-affinity)$/;
 
 /** How the headers of a proxied request are made for upstream. */
 export interface UpstreamHeaderPolicy {

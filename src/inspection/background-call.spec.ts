@@ -85,3 +85,64 @@ describe('backgroundCall', () => {
     ).toBeUndefined();
   });
 });
+
+describe('backgroundCall: opencode', () => {
+  const TITLE = 'You are a title generator. You output ONLY a thread title.';
+  const chat = (extra: Record<string, unknown> = {}) => ({
+    model: 'gpt-4o',
+    messages: [
+      { role: 'system', content: TITLE },
+      { role: 'user', content: 'Generate a title for this conversation:\n' },
+    ],
+    ...extra,
+  });
+
+  it('marks its title call: no tools, the title generator as system prompt', () => {
+    expect(backgroundCall('chat', {}, chat())).toEqual({ reason: 'title' });
+    expect(backgroundCall('chat', {}, chat({ tools: [] }))).toEqual({
+      reason: 'title',
+    });
+    expect(
+      backgroundCall('responses', {}, { instructions: TITLE, input: 'hi' }),
+    ).toEqual({ reason: 'title' });
+    expect(
+      backgroundCall(
+        'responses',
+        {},
+        {
+          input: [
+            {
+              role: 'developer',
+              content: [{ type: 'input_text', text: TITLE }],
+            },
+          ],
+        },
+      ),
+    ).toEqual({ reason: 'title' });
+  });
+
+  it('leaves its turns, and a title prompt with tools or from the user, to the conversation', () => {
+    expect(
+      backgroundCall('chat', {}, chat({ tools: [{ type: 'function' }] })),
+    ).toBeUndefined();
+    expect(
+      backgroundCall(
+        'chat',
+        {},
+        {
+          messages: [
+            { role: 'system', content: 'You are opencode, an agent' },
+            { role: 'user', content: 'say hi' },
+          ],
+        },
+      ),
+    ).toBeUndefined();
+    expect(
+      backgroundCall(
+        'chat',
+        {},
+        { messages: [{ role: 'user', content: TITLE }] },
+      ),
+    ).toBeUndefined();
+  });
+});

@@ -20,7 +20,9 @@ const isObject = (value: unknown): value is Json =>
  * - its session-title calls: a Messages body with no tools and an
  *   `output_config.format` (a JSON schema for the title);
  * - Codex's compaction and thread-title calls: `x-codex-turn-metadata` (JSON)
- *   with `request_kind: "compaction"` or `thread_source: "thread_title"`.
+ *   with `request_kind: "compaction"` or `thread_source: "thread_title"`;
+ * - opencode's title calls: a Chat or Responses body with no tools whose system
+ *   prompt begins "You are a title generator".
  */
 export function backgroundCall(
   kind: ConversationKind,
@@ -31,6 +33,8 @@ export function backgroundCall(
   if (typeof agentId === 'string' && agentId.trim() !== '')
     return { reason: 'subagent', interactionType: 'conversation-subagent' };
   if (kind === 'messages' && isObject(body) && isTitleCall(body))
+    return { reason: 'title' };
+  if (kind !== 'messages' && isObject(body) && isTitlePrompt(kind, body))
     return { reason: 'title' };
   const metadata = codexMetadata(headers['x-codex-turn-metadata']);
   if (metadata?.request_kind === 'compaction')
@@ -46,6 +50,31 @@ function isTitleCall(body: Json): boolean {
     (Array.isArray(body.tools) && body.tools.length === 0);
   const config = body.output_config;
   return noTools && isObject(config) && isObject(config.format);
+}
+
+const TITLE_PROMPT = /^\s*You are a title generator/;
+
+/** opencode's title call: no tools, and its system prompt is the title generator's. */
+function isTitlePrompt(kind: 'chat' | 'responses', body: Json): boolean {
+  if (!(body.tools === undefined || isEmptyArray(body.tools))) return false;
+  if (kind === 'responses' && typeof body.instructions === 'string')
+    return TITLE_PROMPT.test(body.instructions);
+  const turns = kind === 'chat' ? body.messages : body.input;
+  if (!Array.isArray(turns) || !isObject(turns[0])) return false;
+  const { role, content } = turns[0];
+  if (role !== 'system' && role !== 'developer') return false;
+  return TITLE_PROMPT.test(firstText(content));
+}
+
+const isEmptyArray = (value: unknown) =>
+  Array.isArray(value) && value.length === 0;
+
+/** A message's text: a string, or its first text part's. */
+function firstText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content) || !isObject(content[0])) return '';
+  const text = content[0].text;
+  return typeof text === 'string' ? text : '';
 }
 
 function codexMetadata(

@@ -32,3 +32,24 @@ describe('CountBudget', () => {
     expect(given).toEqual([100, 70]);
   });
 });
+
+describe('CountBudget on a loaded machine', () => {
+  it('makes a count longer than a second wait its time back, at the budget’s rate', () => {
+    let now = 0;
+    const budget = new CountBudget(250, () => now);
+    const estimate = () => 1;
+    // One exact count took 2 s (a loaded machine): 2000 ms owed.
+    const slow = () => {
+      now += 2000;
+      return 7;
+    };
+    expect(budget.count(slow, estimate).exact).toBe(true);
+    // A second later 1750 ms are still owed: estimated, however long ago the
+    // window began.
+    now += 1000;
+    expect(budget.count(slow, estimate)).toEqual({ tokens: 1, exact: false });
+    // Paid back to under a second's budget after (2000 - 250) / 250 = 7 s.
+    now = 2000 + 7001;
+    expect(budget.count(() => 7, estimate)).toEqual({ tokens: 7, exact: true });
+  });
+});

@@ -3,12 +3,16 @@
  * `budgeted-count.ts`): many counts at once would starve every other request and
  * the liveness probe. So counting may take at most `maxMsPerSecond` of each
  * second; past it a count is estimated from the body's size instead. Each
- * count is bounded too: it gets what is left of the second's budget, and stops
- * there (the rest estimated), so one count cannot pass the budget either.
+ * count is bounded too: it gets what is left of the budget, and stops there
+ * (the rest estimated), so one count cannot pass the budget either.
+ *
+ * The time spent is a debt paid back at `maxMsPerSecond` a second (a leaky
+ * bucket), not a tally reset each second: on a loaded machine one count can take
+ * longer than a second, and a reset would then let every count through.
  */
 export class CountBudget {
-  private windowStart = 0;
   private spentMs = 0;
+  private last = 0;
 
   constructor(
     private readonly maxMsPerSecond = 250,
@@ -24,15 +28,17 @@ export class CountBudget {
     estimate: () => number,
   ): { tokens: number; exact: boolean } {
     const now = this.now();
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now;
-      this.spentMs = 0;
-    }
+    this.spentMs = Math.max(
+      0,
+      this.spentMs - ((now - this.last) * this.maxMsPerSecond) / 1000,
+    );
+    this.last = now;
     if (this.spentMs >= this.maxMsPerSecond)
       return { tokens: estimate(), exact: false };
-    const started = this.now();
     const tokens = exact(this.maxMsPerSecond - this.spentMs);
-    this.spentMs += this.now() - started;
+    const ended = this.now();
+    this.spentMs += ended - now;
+    this.last = ended;
     return { tokens, exact: true };
   }
 }

@@ -25,6 +25,8 @@ describe('parseTarget', () => {
     ['/dashboard', '/dashboard', 'service'],
     ['/dashboard/app.js', '/dashboard/app.js', 'service'],
     ['/dashboard/', '/dashboard/', 'service'],
+    ['/api/hello', '/api/hello', 'service'],
+    ['/api/hellothere', '/api/hellothere', 'other'],
     ['/chat/completions?q=a/../b//c', '/chat/completions?q=a/../b//c', 'chat'],
     ['/x%20y%3F', '/x%20y%3F', 'other'],
   ])('%s → %s (%s)', (input, upstreamPath, route) => {

@@ -39,9 +39,12 @@ export type TargetRefusal = 'not-origin-form' | 'not-canonical' | 'doubled-v1';
  */
 const FAMILY =
   /^(\/v1)?\/(chat\/completions|models|embeddings|responses)(?=[/?]|$)|^\/v1\/messages(?=[/?]|$)/;
-/** The service's own endpoints: answered by Nest's controllers, never proxied. */
+/**
+ * The service's own endpoints: answered by Nest's controllers, never proxied
+ * (`/api/hello` is Claude Code's start probe).
+ */
 const SERVICE =
-  /^\/(?:(healthz|readyz|metrics|usage|dashboard)(?=[/?]|$)|(?=\?|$))/;
+  /^\/(?:(healthz|readyz|metrics|usage|dashboard|api\/hello)(?=[/?]|$)|(?=\?|$))/;
 
 /** A %-escape of an unreserved character, `/` or `\`: never needed in a path. */
 const NEEDLESS_ESCAPE =

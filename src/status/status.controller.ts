@@ -28,8 +28,8 @@ function packageVersion(): string {
 /**
  * `GET /` and `HEAD /`: the proxy's own status page (SPEC §12) — name,
  * version, upstream host, token state and links — never forwarded and needing
- * no key (Claude Code sends a keyless `HEAD /` at every start). JSON for a
- * client that asks for it.
+ * no key (Claude Code sends a keyless `HEAD /` or `HEAD /api/hello` at every
+ * start). JSON for a client that asks for it.
  */
 @Public()
 @Controller()
@@ -58,6 +58,16 @@ export class StatusController {
       return;
     }
     res.type('html').send(statusPage(status));
+  }
+
+  /**
+   * Claude Code's start probe (2.1.332 and later; earlier ones sent `HEAD /`):
+   * answered here, keyless, so it never reaches Copilot with the Copilot token.
+   */
+  @Get('api/hello')
+  @Header('Cache-Control', 'no-store')
+  hello(): { name: string; version: string } {
+    return { name: 'copilot-proxy', version: this.version };
   }
 
   private current(): Status {

@@ -119,6 +119,7 @@ export class FakeCopilotApi extends EventEmitter {
   /** The strict mode's checks, verdicts and reasoning ledger; undefined when lenient. */
   readonly strict: StrictMode | undefined;
   private server?: Server;
+  private readonly gates: Array<{ prefix: string; opened: Promise<void> }> = [];
   private readonly sockets = new FakeSockets();
   private readonly timers = new FakeTimers();
   private readonly github: GitHubRoutes;
@@ -179,6 +180,25 @@ export class FakeCopilotApi extends EventEmitter {
    */
   script(pathPrefix: string, answer: ScriptedAnswer): void {
     this.scripts.add(pathPrefix, answer);
+  }
+
+  /**
+   * Holds every request whose path starts with `pathPrefix` (recorded, body read,
+   * not answered) until the returned function is called; then each is answered as
+   * usual. For tests that must know every request arrived before any is answered.
+   */
+  holdAnswers(pathPrefix: string): () => void {
+    let open!: () => void;
+    const gate = {
+      prefix: pathPrefix,
+      opened: new Promise<void>((resolve) => (open = resolve)),
+    };
+    this.gates.push(gate);
+    return () => {
+      const at = this.gates.indexOf(gate);
+      if (at >= 0) this.gates.splice(at, 1);
+      open();
+    };
   }
 
   /** Drops every scripted answer not served yet. */
@@ -270,7 +290,11 @@ export class FakeCopilotApi extends EventEmitter {
     req.on('end', () => {
       record.body = Buffer.concat(chunks);
       this.emit('request', record);
-      this.route({ req, res, record, url: new URL(record.url, 'http://fake') });
+      const url = new URL(record.url, 'http://fake');
+      const gate = this.gates.find((g) => url.pathname.startsWith(g.prefix));
+      if (gate)
+        void gate.opened.then(() => this.route({ req, res, record, url }));
+      else this.route({ req, res, record, url });
     });
   }
 

@@ -11,6 +11,7 @@ export function runRule(
     headers?: OutgoingHttpHeaders;
     model?: string;
     translated?: boolean;
+    direction?: string;
   } = {},
 ): { changed: boolean; body: string; headers: OutgoingHttpHeaders } {
   const bytes = Buffer.from(body);
@@ -20,7 +21,8 @@ export function runRule(
     model: options.model ?? modelOf(body),
     bytes,
     headers,
-    translated: options.translated ?? false,
+    translated: options.translated ?? options.direction !== undefined,
+    direction: options.direction,
   });
   return {
     changed: result.applied.length > 0,

@@ -24,6 +24,9 @@ import { stripServiceTier } from './strip-service-tier';
 import { stripSpeed } from './strip-speed';
 import { stripToolResultCacheControl } from './strip-tool-result-cache-control';
 import { promoteThinkingDisplay } from './promote-thinking-display';
+import { stripClientIdentityBridged } from './strip-client-identity-bridged';
+import { stripClientIdentityClaudeCode } from './strip-client-identity-claude-code';
+import { stripClientIdentityCodex } from './strip-client-identity-codex';
 
 /**
  * Every request rule, in the order they run. Add a rule here with its file
@@ -61,4 +64,8 @@ export const REQUEST_RULES: readonly CompatRule[] = [
   fillToolProperties,
   // /v1/messages: thinking that keeps the stream alive (G9, M11)
   promoteThinkingDisplay,
+  // Client identity stays home (SPEC §12): off with KEEP_CLIENT_IDENTITY=true.
+  stripClientIdentityCodex,
+  stripClientIdentityClaudeCode,
+  stripClientIdentityBridged,
 ];
