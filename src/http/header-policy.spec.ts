@@ -236,7 +236,12 @@ describe('upstreamRequestHeaders: session and installation ids', () => {
       'copilot-integration-id',
       'user-agent',
       'x-github-api-version',
+      'x-vscode-user-agent-library-version',
+      'editor-device-id',
+      'openai-intent',
+      'x-interaction-type',
       'x-request-id',
+      'x-agent-task-id',
     ]);
   });
 
