@@ -75,13 +75,14 @@ export async function countTokensStalls(
 /**
  * Issue 24: peak RSS while 4 Anthropic requests with a 25 MiB base64 image
  * each arrive at once, translated (`gemini-2.5-pro`, chat only) and, for
- * comparison, native (`claude-sonnet-4`). RSS is read every 10 ms until every
+ * comparison, native (`claude-sonnet-4`), each on a fresh proxy process. RSS is read every 10 ms until every
  * answer is in; the answers' statuses are counted (a translation past the
  * answer budget is told to try again: 503).
  */
-export async function translatedImagesRss(
-  proxy: Target,
-): Promise<ProxyMeasures> {
+export async function translatedImagesRss(proxies: {
+  Native: Target;
+  Translated: Target;
+}): Promise<ProxyMeasures> {
   const image = 'A'.repeat(25 * 1024 * 1024);
   const body = (model: string) =>
     JSON.stringify({
@@ -105,6 +106,8 @@ export async function translatedImagesRss(
     ['Native', 'claude-sonnet-4'],
     ['Translated', 'gemini-2.5-pro'],
   ] as const) {
+    // A process each: RSS does not shrink back after the first run.
+    const proxy = proxies[name];
     const text = body(model);
     await sleep(500);
     const before = rssKiB(proxy.proc.pid!);

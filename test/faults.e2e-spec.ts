@@ -232,7 +232,7 @@ describe('faults: access edges', () => {
     RATE_LIMIT_MAX: '5',
   });
 
-  it('counts refused keys per client address: 429 past the limit, before any key check', async () => {
+  it('counts refused keys per client address: 429 past the limit, for wrong keys only', async () => {
     const server = ctx.proxy.app.getHttpServer();
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
@@ -245,10 +245,16 @@ describe('faults: access edges', () => {
     expect(statuses.slice(5)).toEqual(Array(7).fill(429));
     const blocked = await request(server)
       .get('/models')
-      .set('authorization', 'Bearer the-right-key');
+      .set('authorization', 'Bearer wrong-again');
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('rate_limit_exceeded');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // Issue 24: a valid key is never refused by the wrong-key limiter (one
+    // address behind a NAT must not lock out the team's keys).
+    const right = await request(server)
+      .get('/models')
+      .set('authorization', 'Bearer the-right-key');
+    expect(right.status).toBe(200);
   });
 });
 
