@@ -8,6 +8,7 @@ import {
   Replay,
   replayOf,
 } from './support/client-shapes';
+import { rawRequest } from './support/http-client';
 import { startStrictCopilot } from './support/strict/strict-copilot';
 import type { FakeCopilotApi } from './support/fake-copilot-api';
 import { startApp, TestApp } from './support/test-app';
@@ -182,3 +183,42 @@ describe('recorded client sessions, replayed to the strict fake', () => {
     },
   );
 });
+
+/**
+ * What the stage is for: Claude Code 2.1.332's turn needs M1 (its betas) and C4
+ * (its billing line); with either off (`COMPAT_RULES=-id`) the strict fake
+ * refuses it for that rule. (The recordings keep no `cache_control.scope`: M2
+ * is shown on its own in `compat-rules.e2e-spec.ts`.)
+ */
+describe.each(['m1', 'c4'])(
+  'Claude Code 2.1.332 with COMPAT_RULES=-%s',
+  (id) => {
+    let fake: FakeCopilotApi;
+    let proxy: TestApp;
+
+    beforeAll(async () => {
+      fake = await startStrictCopilot();
+      proxy = await startApp({
+        COPILOT_TOKEN: 'test-copilot-token',
+        COPILOT_API_BASE_URL: fake.url,
+        PROXY_API_KEYS: KEY,
+        COMPAT_RULES: `-${id}`,
+      });
+    });
+    afterAll(async () => {
+      await proxy?.close();
+      await fake?.stop();
+    });
+
+    it(`is refused by the strict fake's ${id}`, async () => {
+      const [turn] = replays('cc-2.1.332-say-hi');
+      const res = await rawRequest(proxy.url + turn.url, {
+        method: 'POST',
+        headers: { ...turn.headers, 'x-api-key': KEY },
+        body: turn.body,
+      });
+      expect(res.status).toBe(400);
+      expect(fake.strict!.verdicts.at(-1)!.rule).toBe(id);
+    });
+  },
+);

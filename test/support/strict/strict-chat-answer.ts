@@ -184,3 +184,18 @@ export function chatAnswer(ctx: AnswerContext): void {
   ];
   ctx.stream(parts);
 }
+
+/** `POST /embeddings` (E2): `data[]` and `usage`, no top-level `object` or `model`. */
+export function embeddingsAnswer(ctx: AnswerContext): void {
+  const inputs = Array.isArray(ctx.body.input)
+    ? ctx.body.input
+    : [ctx.body.input];
+  ctx.json({
+    data: inputs.map((_, index) => ({
+      object: 'embedding',
+      index,
+      embedding: [0.1, 0.2, 0.3],
+    })),
+    usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+  });
+}

@@ -39,7 +39,7 @@
  * `copilot_usage`; messages: `msg_bdrk_` ids, `context_management`, `data: [DONE]`
  * after `message_stop`), `x-quota-snapshot-*` on successes only, `Connection: close`.
  * Asked for by a marker anywhere in the request body, or for every request by
- * `answers`:
+ * `answers` (an option, or `fake.strict!.answers.overflow = true` while running):
  * - `STRICT_OVERFLOW` (`answers.overflow`): M12 on `/v1/messages` (400, Anthropic
  *   shape, "Request body is too large for model context window: …"), C14 on chat and
  *   responses (400 `model_max_prompt_tokens_exceeded`);
