@@ -11,6 +11,7 @@ import { readRateLimitConfig } from './rate-limit.config';
 import { readSavedGithubToken } from './saved-token';
 import { readUsageConfig } from './usage.config';
 import { readBridgeConfig } from './bridge.config';
+import { readTracingConfig } from './tracing.config';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -37,6 +38,7 @@ export interface Settings {
   cache: ReturnType<typeof readCacheConfig>;
   usage: ReturnType<typeof readUsageConfig>;
   bridge: ReturnType<typeof readBridgeConfig>;
+  tracing: ReturnType<typeof readTracingConfig>;
 }
 
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
@@ -97,6 +99,7 @@ export function parseSettings(
     cache: readCacheConfig(env),
     usage: readUsageConfig(env),
     bridge: readBridgeConfig(env),
+    tracing: readTracingConfig(env),
   };
   const { app, copilot, auth } = settings;
 
