@@ -22,6 +22,7 @@ import { Api, API_PATHS, BridgeNotes, Json, UntranslatableError } from './ir';
 import { resolveModel } from '../models/model-resolver';
 import { withModel } from '../models/model-in-body';
 import { splitToolName } from './requests/tool-names';
+import { TracingService } from '../tracing/tracing.service';
 
 const DIRECTIONS: readonly Direction[] = [
   messagesToChat,
@@ -54,6 +55,7 @@ export class BridgeStage {
     private readonly metrics: MetricsService,
     private readonly answers: AnswerBudget,
     config: ConfigService<Settings, true>,
+    private readonly tracing: TracingService,
   ) {
     this.config = config.get('bridge', { infer: true });
   }
@@ -91,13 +93,19 @@ export class BridgeStage {
     const direction = DIRECTIONS.find(
       (d) => d.client === client && d.upstream === upstream,
     )!;
-    return this.translated(
+    return this.tracing.within(
       context,
-      request,
-      body,
-      direction,
-      id,
-      model.maxOutputTokens,
+      'copilot_proxy.bridge.translate',
+      { 'copilot_proxy.bridge.direction': direction.name },
+      () =>
+        this.translated(
+          context,
+          request,
+          body,
+          direction,
+          id,
+          model.maxOutputTokens,
+        ),
     );
   }
 

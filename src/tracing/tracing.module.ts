@@ -1,0 +1,38 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Settings } from '../config/settings';
+import { TracingService } from './tracing.service';
+
+/**
+ * Tracing is on with an OTLP endpoint only; without one the SDK is not even
+ * loaded (`tracer-provider` is imported on demand).
+ */
+async function tracingService(
+  settings: ConfigService<Settings, true>,
+): Promise<TracingService> {
+  const config = settings.get('tracing', { infer: true });
+  if (config.endpoint === undefined) return new TracingService(undefined);
+  const { createTracerProvider } = await import('./tracer-provider');
+  const provider = createTracerProvider(config);
+  return new TracingService(
+    {
+      tracer: provider.getTracer('copilot-proxy'),
+      forceFlush: () => provider.forceFlush(),
+      shutdown: () => provider.shutdown(),
+    },
+    config.captureContent,
+  );
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: TracingService,
+      inject: [ConfigService],
+      useFactory: tracingService,
+    },
+  ],
+  exports: [TracingService],
+})
+export class TracingModule {}
