@@ -459,6 +459,26 @@ async function cpuInspectionOff(
 }
 
 /**
+ * CPU per small request on a proxy exporting traces (OTLP/protobuf, batched, to
+ * a local receiver that answers 200), beside the default proxy's (tracing off).
+ */
+async function cpuTracingOn(traced: Target, amount: number): Promise<Measures> {
+  await expectOk(traced);
+  const { us, errors } = await cpuUsPerRequest(
+    traced,
+    SMALL_CHAT,
+    amount,
+    'cpuUsPerSmallRequest',
+  );
+  return {
+    proxy: {
+      tracedCpuUsPerSmallRequest: us,
+      tracedCpuUsPerSmallRequestErrors: errors,
+    },
+  };
+}
+
+/**
  * The team proxy's response cache: the small non-streaming chat completion with
  * `Cache-Control: max-age=600` (every request a hit after the first) against the
  * same request without it (each one goes upstream), at 32 connections: a warm-up
@@ -570,6 +590,10 @@ async function main(): Promise<void> {
     const passthrough = await startVariant(fake.url, 'passthrough', {
       COPILOT_INITIATOR: 'passthrough',
     });
+    const sink = await launchChild([...TS_NODE, 'bench/otlp-sink.ts'], {});
+    const traced = await startVariant(fake.url, 'traced', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    });
     collect(await cpuTeamConfig(team, settings.cpuRequests));
     collect(
       await cpuInspectionOff(
@@ -579,6 +603,7 @@ async function main(): Promise<void> {
       ),
     );
     collect(await cacheHits(team, settings.seconds));
+    collect(await cpuTracingOn(traced, settings.cpuRequests));
 
     const table = renderTable(results, settings);
     process.stdout.write(`\n${table}\n`);
