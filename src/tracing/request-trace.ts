@@ -30,7 +30,7 @@ const propagator = new W3CTraceContextPropagator();
  * (continuing the client's `traceparent`) to the moment its response closed —
  * after a stream's final usage was counted — and the client span of its
  * upstream call, which carries the GenAI attributes. Other stages add children
- * (`child`). Attributes are read from the request's context when it ends.
+ * (`within`). Attributes are read from the request's context when it ends.
  */
 export class RequestTrace {
   readonly server: Span;
@@ -76,20 +76,28 @@ export class RequestTrace {
     return this.server.spanContext().spanId;
   }
 
-  /** A span under the server span, for a stage of this request. */
-  child(name: string, attributes?: Attributes): Span {
-    return this.tracer.startSpan(
+  /** `work`, a stage of this request, in a span under the server span. */
+  within<T>(name: string, attributes: Attributes, work: () => T): T {
+    const span = this.tracer.startSpan(
       name,
       { kind: SpanKind.INTERNAL, attributes },
       this.parent,
     );
+    try {
+      return work();
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   /**
    * The request goes upstream now: its client span starts, named as a GenAI
    * inference (`chat gpt-4.1`) for a model call, by its method otherwise.
    */
-  upstreamStarted(context: RequestContext, method: string, path: string) {
+  upstreamStarted(context: RequestContext, method: string, path: string): void {
     const name =
       context.endpoint === undefined
         ? httpMethod(method)
@@ -162,4 +170,12 @@ export class RequestTrace {
     }
     span.end();
   }
+}
+
+/** A span whose work threw: its error code (a `ProxyError`'s), never its message. */
+export function failed(span: Span, error: unknown): void {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const type = typeof code === 'string' ? code : 'error';
+  span.setAttribute('error.type', type);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: type });
 }

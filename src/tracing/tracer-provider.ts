@@ -14,6 +14,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-node';
 import type { SamplerName, TracingConfig } from '../config/tracing.config';
+import { SdkTracing } from './sdk-tracing';
 
 function samplerOf(name: SamplerName, ratio: number): Sampler {
   const root = (bare: string): Sampler => {
@@ -60,4 +61,10 @@ export function createTracerProvider(
     sampler: samplerOf(config.sampler, config.samplerRatio),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
+}
+
+/** Tracing on: the provider, and the service's side of it. */
+export function createTracing(config: TracingConfig): SdkTracing {
+  const provider = createTracerProvider(config);
+  return new SdkTracing(provider.getTracer('copilot-proxy'), provider);
 }

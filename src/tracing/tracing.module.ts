@@ -5,23 +5,16 @@ import { TracingService } from './tracing.service';
 
 /**
  * Tracing is on with an OTLP endpoint only; without one the SDK is not even
- * loaded (`tracer-provider` is imported on demand).
+ * loaded (`tracer-provider`, and all OpenTelemetry code with it, is imported on
+ * demand).
  */
 async function tracingService(
   settings: ConfigService<Settings, true>,
 ): Promise<TracingService> {
   const config = settings.get('tracing', { infer: true });
   if (config.endpoint === undefined) return new TracingService(undefined);
-  const { createTracerProvider } = await import('./tracer-provider');
-  const provider = createTracerProvider(config);
-  return new TracingService(
-    {
-      tracer: provider.getTracer('copilot-proxy'),
-      forceFlush: () => provider.forceFlush(),
-      shutdown: () => provider.shutdown(),
-    },
-    config.captureContent,
-  );
+  const { createTracing } = await import('./tracer-provider');
+  return new TracingService(createTracing(config), config.captureContent);
 }
 
 @Global()

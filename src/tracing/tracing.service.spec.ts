@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { ProxyError } from '../errors/proxy-error';
 import { RequestContext } from '../request-context/request-context';
 import { parseTarget } from '../request-context/request-target';
+import { SdkTracing } from './sdk-tracing';
 import { TracingService } from './tracing.service';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -44,11 +45,9 @@ describe('TracingService on', () => {
   const provider = new NodeTracerProvider({
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
-  const tracing = new TracingService({
-    tracer: provider.getTracer('test'),
-    forceFlush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
-  });
+  const tracing = new TracingService(
+    new SdkTracing(provider.getTracer('test'), provider),
+  );
   afterEach(() => exporter.reset());
   afterAll(() => provider.shutdown());
 

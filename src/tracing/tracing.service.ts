@@ -1,54 +1,42 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import {
-  Attributes,
-  Span,
-  SpanKind,
-  SpanStatusCode,
-  Tracer,
-} from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import type { BodyTap } from '../http/body-tap';
 import type { RequestContext } from '../request-context/request-context';
-import { RequestTrace } from './request-trace';
+import type { RequestTrace } from './request-trace';
 import { inputContent } from './span-attributes';
 
-/** What the service needs of the SDK's provider (absent: tracing is off). */
+/** Tracing with the SDK started (`SdkTracing`); absent, tracing is off. */
 export interface TraceExport {
-  tracer: Tracer;
-  forceFlush(): Promise<void>;
+  startRequest(context: RequestContext, req: IncomingMessage): RequestTrace;
+  /** `work` in a span of its own, failed when it throws. */
+  run<T>(name: string, work: () => Promise<T>): Promise<T>;
+  flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
 /**
  * The one place the request path meets OpenTelemetry (SPEC §15). Off — no
- * endpoint — every hook returns at its first check and nothing is allocated
- * per request: a request's context holds no trace, and the later hooks test
- * only that. On, a request gets a `RequestTrace` as it arrives; the proxy's
- * own endpoints (probes, scrapes, the dashboard) are not traced.
+ * endpoint — no OpenTelemetry code is loaded, every hook returns at its first
+ * check and nothing is allocated per request: a request's context holds no
+ * trace, and the later hooks test only that. On, a request gets a
+ * `RequestTrace` as it arrives; the proxy's own endpoints (probes, scrapes,
+ * the dashboard) are not traced.
  */
 export class TracingService implements OnApplicationShutdown {
-  private readonly tracer: Tracer | undefined;
-
   constructor(
     private readonly sdk: TraceExport | undefined,
     private readonly captureContent = false,
-  ) {
-    this.tracer = sdk?.tracer;
-  }
+  ) {}
 
   get enabled(): boolean {
-    return this.tracer !== undefined;
+    return this.sdk !== undefined;
   }
 
   /** A request arrived (`ServerListeners`, ahead of everything else). */
   requestStarted(context: RequestContext, req: IncomingMessage): void {
-    if (this.tracer === undefined || context.route === 'service') return;
-    context.trace = new RequestTrace(
-      this.tracer,
-      context,
-      req.headers,
-      req.url ?? '',
-    );
+    if (this.sdk === undefined || context.route === 'service') return;
+    context.trace = this.sdk.startRequest(context, req);
   }
 
   /** Its response closed, the answer's usage counted: the spans end. */
@@ -88,53 +76,25 @@ export class TracingService implements OnApplicationShutdown {
     attributes: Attributes,
     work: () => T,
   ): T {
-    const span = context.trace?.child(name, attributes);
-    if (span === undefined) return work();
-    try {
-      return work();
-    } catch (error) {
-      failed(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
+    const trace = context.trace;
+    return trace === undefined ? work() : trace.within(name, attributes, work);
   }
 
   /**
    * `work` in a span of its own, outside any request (the token exchange and
-   * the `/models` fetch, which requests share): failed when it throws.
+   * the `/models` fetch, which requests share).
    */
   run<T>(name: string, work: () => Promise<T>): Promise<T> {
-    if (this.tracer === undefined) return work();
-    const span = this.tracer.startSpan(name, { kind: SpanKind.INTERNAL });
-    return work().then(
-      (value) => {
-        span.end();
-        return value;
-      },
-      (error: unknown) => {
-        failed(span, error);
-        span.end();
-        throw error;
-      },
-    );
+    return this.sdk === undefined ? work() : this.sdk.run(name, work);
   }
 
-  /** Exports the spans ended so far (tests wait on it). */
+  /** Exports the spans ended so far. */
   flush(): Promise<void> {
-    return this.sdk?.forceFlush() ?? Promise.resolve();
+    return this.sdk?.flush() ?? Promise.resolve();
   }
 
   /** The last spans are exported before the process ends. */
   async onApplicationShutdown(): Promise<void> {
     await this.sdk?.shutdown().catch(() => undefined);
   }
-}
-
-/** A span whose work threw: its error code (a `ProxyError`'s), never its message. */
-function failed(span: Span, error: unknown): void {
-  const type = (error as { code?: unknown }).code;
-  const name = typeof type === 'string' ? type : 'error';
-  span.setAttribute('error.type', name);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: name });
 }
