@@ -375,6 +375,34 @@ describe('traces: OTLP/JSON, a GitHub token exchanged, message content captured'
   });
 });
 
+describe('traces: the compatibility rules a request needed', () => {
+  const setup = useTracedProxy((fake) => ({
+    COPILOT_TOKEN: FIXTURE_COPILOT_TOKEN,
+    COPILOT_API_BASE_URL: fake.url,
+  }));
+
+  it('names the rules applied on the server span, and none when none applied', async () => {
+    const stored = await post(setup, '/v1/responses', {
+      model: 'gpt-5-mini',
+      store: true,
+      input: 'hi',
+    });
+    expect(stored.headers['x-copilot-adjusted']).toBe('store');
+    const plain = await post(setup, '/v1/responses', {
+      model: 'gpt-5-mini',
+      store: false,
+      input: 'hi',
+    });
+    expect((await serverSpanOf(setup, stored)).attributes).toMatchObject({
+      'http.route': 'responses',
+      'copilot_proxy.compat.rules': ['store'],
+    });
+    expect((await serverSpanOf(setup, plain)).attributes).not.toHaveProperty(
+      'copilot_proxy.compat.rules',
+    );
+  });
+});
+
 describe('traces off: no endpoint', () => {
   const setup = {} as { fake: FakeCopilotApi; proxy: TestApp };
   beforeAll(async () => {

@@ -11,6 +11,7 @@ import { readRateLimitConfig } from './rate-limit.config';
 import { readSavedGithubToken } from './saved-token';
 import { readUsageConfig } from './usage.config';
 import { readBridgeConfig } from './bridge.config';
+import { readCompatConfig } from './compat.config';
 import { readTracingConfig } from './tracing.config';
 
 export class ConfigValidationError extends Error {
@@ -38,6 +39,7 @@ export interface Settings {
   cache: ReturnType<typeof readCacheConfig>;
   usage: ReturnType<typeof readUsageConfig>;
   bridge: ReturnType<typeof readBridgeConfig>;
+  compat: ReturnType<typeof readCompatConfig>;
   tracing: ReturnType<typeof readTracingConfig>;
 }
 
@@ -99,6 +101,7 @@ export function parseSettings(
     cache: readCacheConfig(env),
     usage: readUsageConfig(env),
     bridge: readBridgeConfig(env),
+    compat: readCompatConfig(env),
     tracing: readTracingConfig(env),
   };
   const { app, copilot, auth } = settings;

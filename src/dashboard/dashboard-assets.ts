@@ -25,10 +25,12 @@ export const OWN_FILES = [
   'favicon.svg',
   'dashboard.js',
   'account-card.js',
+  'budget-alert.js',
   'counters.js',
   'daily-chart.js',
   'dom.js',
   'format.js',
+  'model-colors.js',
   'usage-tables.js',
 ];
 

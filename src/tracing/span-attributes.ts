@@ -30,11 +30,9 @@ export function pathOf(url: string): string {
 export const operationOf = (context: RequestContext) =>
   context.endpoint === 'embeddings' ? 'embeddings' : 'chat';
 
-/** Fields other stages may add to the context (read when present). */
+/** A field the seats stage adds to the context (read when present). */
 interface LaterFields {
-  /** The Copilot compatibility rules applied to the request (SPEC §13). */
-  adjustments?: string[];
-  /** The seat that answered, where seats exist. */
+  /** The login of the seat that answered, where seats exist. */
   seatLogin?: string;
 }
 
@@ -79,7 +77,7 @@ export function proxyAttributes(context: RequestContext): Attributes {
     'copilot_proxy.usage_estimated': context.usageEstimated,
     'copilot_proxy.bridge.direction': context.bridge,
     'copilot_proxy.bridge.ignored': context.bridgeIgnored,
-    'copilot_proxy.compat.rules': later.adjustments,
+    'copilot_proxy.compat.rules': context.adjustments,
     'copilot_proxy.cache': context.cache,
     'copilot_proxy.seat.login': later.seatLogin,
     'copilot_proxy.outcome': context.outcome,
