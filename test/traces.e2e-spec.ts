@@ -214,6 +214,9 @@ describe('traces: OTLP/protobuf (the default), client keys and quotas', () => {
     expect(setup.receiver.contentTypes).toEqual(
       new Set(['application/x-protobuf']),
     );
+    expect(setup.app.stdout()).toContain(
+      `traces exported to ${setup.receiver.url} over http/protobuf`,
+    );
   });
 
   it('names the direction of a translated call, with a span for the translation', async () => {

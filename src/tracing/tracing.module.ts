@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Settings } from '../config/settings';
 import { TracingService } from './tracing.service';
@@ -14,6 +14,10 @@ async function tracingService(
   const config = settings.get('tracing', { infer: true });
   if (config.endpoint === undefined) return new TracingService(undefined);
   const { createTracing } = await import('./tracer-provider');
+  // The origin only: a path or userinfo could carry a collector's credentials.
+  new Logger('Tracing').log(
+    `traces exported to ${new URL(config.endpoint).origin} over ${config.protocol}${config.captureContent ? ', with message content' : ''}`,
+  );
   return new TracingService(createTracing(config), config.captureContent);
 }
 

@@ -9,7 +9,7 @@ import { ProxyError } from '../errors/proxy-error';
 import { RequestContext } from '../request-context/request-context';
 import { parseTarget } from '../request-context/request-target';
 import { SdkTracing } from './sdk-tracing';
-import { TracingService } from './tracing.service';
+import { SHUTDOWN_EXPORT_MS, TracingService } from './tracing.service';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
@@ -37,6 +37,29 @@ describe('TracingService off', () => {
     expect(tracing.within(context, 'x', {}, () => 7)).toBe(7);
     await expect(tracing.run('x', () => Promise.resolve(8))).resolves.toBe(8);
     expect(tracing.enabled).toBe(false);
+  });
+});
+
+describe('TracingService at shutdown', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('waits for the last export, but no longer than SHUTDOWN_EXPORT_MS', async () => {
+    jest.useFakeTimers();
+    const tracing = new TracingService({
+      startRequest: () => {
+        throw new Error('not used');
+      },
+      run: (_, work) => work(),
+      flush: () => Promise.resolve(),
+      shutdown: () => new Promise<void>(() => undefined),
+    });
+    let done = false;
+    const shutdown = tracing.onApplicationShutdown().then(() => (done = true));
+    await jest.advanceTimersByTimeAsync(SHUTDOWN_EXPORT_MS - 1);
+    expect(done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await shutdown;
+    expect(done).toBe(true);
   });
 });
 

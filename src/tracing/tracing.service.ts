@@ -6,6 +6,9 @@ import type { RequestContext } from '../request-context/request-context';
 import type { RequestTrace } from './request-trace';
 import { inputContent } from './span-attributes';
 
+/** The longest the last export may hold a shutdown. */
+export const SHUTDOWN_EXPORT_MS = 5_000;
+
 /** Tracing with the SDK started (`SdkTracing`); absent, tracing is off. */
 export interface TraceExport {
   startRequest(context: RequestContext, req: IncomingMessage): RequestTrace;
@@ -93,8 +96,19 @@ export class TracingService implements OnApplicationShutdown {
     return this.sdk?.flush() ?? Promise.resolve();
   }
 
-  /** The last spans are exported before the process ends. */
+  /**
+   * The last spans are exported before the process ends — within
+   * `SHUTDOWN_EXPORT_MS`: a collector that does not answer never holds the exit.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await this.sdk?.shutdown().catch(() => undefined);
+    if (this.sdk === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.sdk.shutdown().catch(() => undefined),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, SHUTDOWN_EXPORT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }
