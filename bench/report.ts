@@ -122,6 +122,13 @@ export function renderTable(results: Results, settings: RunSettings): string {
       0,
       '',
     ),
+    vsFloor(
+      'CPU µs per small request, tracing on (local OTLP receiver)',
+      'tracedCpuUsPerSmallRequest',
+      'cpuUsPerSmallRequest',
+      0,
+      '',
+    ),
     own(
       'inspection cost per agent request µs',
       fmt(proxy.inspectionCostUsPerAgentRequest),

@@ -533,6 +533,26 @@ async function compatCost(
 }
 
 /**
+ * CPU per small request on a proxy exporting traces (OTLP/protobuf, batched, to
+ * a local receiver that answers 200), beside the default proxy's (tracing off).
+ */
+async function cpuTracingOn(traced: Target, amount: number): Promise<Measures> {
+  await expectOk(traced);
+  const { us, errors } = await cpuUsPerRequest(
+    traced,
+    SMALL_CHAT,
+    amount,
+    'cpuUsPerSmallRequest',
+  );
+  return {
+    proxy: {
+      tracedCpuUsPerSmallRequest: us,
+      tracedCpuUsPerSmallRequestErrors: errors,
+    },
+  };
+}
+
+/**
  * The team proxy's response cache: the small non-streaming chat completion with
  * `Cache-Control: max-age=600` (every request a hit after the first) against the
  * same request without it (each one goes upstream), at 32 connections: a warm-up
@@ -647,6 +667,10 @@ async function main(): Promise<void> {
     const compatOff = await startVariant(fake.url, 'compat-off', {
       COMPAT: 'off',
     });
+    const sink = await launchChild([...TS_NODE, 'bench/otlp-sink.ts'], {});
+    const traced = await startVariant(fake.url, 'traced', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    });
     collect(await cpuTeamConfig(team, settings.cpuRequests));
     collect(
       await cpuInspectionOff(
@@ -662,6 +686,7 @@ async function main(): Promise<void> {
       COMPAT_RULES: '-r9',
     });
     collect(await pinningCost(proxy, unpinned, settings.streams));
+    collect(await cpuTracingOn(traced, settings.cpuRequests));
     // Last: its RSS grows by hundreds of MiB. Every body read whole, however
     // many at once (one key's share would otherwise let only the first be read).
     const imagesEnv = { INSPECT_KEY_SHARE_BYTES: String(128 * 1024 * 1024) };

@@ -18,6 +18,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RequestContextModule } from './request-context/request-context.module';
 import { RedisModule } from './redis/redis.module';
 import { HttpModule } from './http/http.module';
+import { TracingModule } from './tracing/tracing.module';
 
 /** Keys are on with any key configured, or a keys file (it may gain keys on reload). */
 const keysRequired = (settings: Settings) =>
@@ -41,6 +42,7 @@ export class AppModule {
         settingsModule(settings),
         LoggingModule.forRoot(settings.app),
         MetricsModule,
+        TracingModule,
         RedisModule,
         HttpModule,
         LifecycleModule,

@@ -94,7 +94,7 @@ describe('the bridge: every model from every client API', () => {
       );
     });
 
-    it('leaves an id it cannot resolve unchanged, and Copilot answers it', async () => {
+    it('leaves an id it cannot resolve unchanged; Copilot refuses it, answered as Anthropic's unknown model (404) naming the closest served ids', async () => {
       const error = await anthropic.messages
         .create({
           model: 'claude-opus-4-8',
@@ -102,7 +102,8 @@ describe('the bridge: every model from every client API', () => {
           messages: [{ role: 'user', content: 'Hi' }],
         })
         .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+      expect((error as Error).message).toMatch(/closest served ids: claude-/);
       expect(lastBody('/v1/messages').model).toBe('claude-opus-4-8');
     });
   });

@@ -23,6 +23,7 @@ import { resolveModel } from '../models/model-resolver';
 import { withModel } from '../models/model-in-body';
 import { describeIgnored } from './requests/notes';
 import { splitToolName } from './requests/tool-names';
+import { TracingService } from '../tracing/tracing.service';
 
 /** Translated bodies from this size on are held within the answer budget. */
 const HELD_FROM_BYTES = 1024 * 1024;
@@ -60,6 +61,7 @@ export class BridgeStage {
     private readonly metrics: MetricsService,
     private readonly answers: AnswerBudget,
     config: ConfigService<Settings, true>,
+    private readonly tracing: TracingService,
   ) {
     this.config = config.get('bridge', { infer: true });
   }
@@ -97,13 +99,19 @@ export class BridgeStage {
     const direction = DIRECTIONS.find(
       (d) => d.client === client && d.upstream === upstream,
     )!;
-    const plan = this.translated(
+    const plan = this.tracing.within(
       context,
-      request,
-      body,
-      direction,
-      id,
-      model.maxOutputTokens,
+      'copilot_proxy.bridge.translate',
+      { 'copilot_proxy.bridge.direction': direction.name },
+      () =>
+        this.translated(
+          context,
+          request,
+          body,
+          direction,
+          id,
+          model.maxOutputTokens,
+        ),
     );
     // Nothing reads the parsed body past translation: its strings (a 25 MiB
     // data URL is one) need not live as long as the request.

@@ -13,6 +13,7 @@ import { readOrCreateDeviceId } from './device-id';
 import { readUsageConfig } from './usage.config';
 import { readBridgeConfig } from './bridge.config';
 import { readCompatConfig } from './compat.config';
+import { readTracingConfig } from './tracing.config';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -40,6 +41,7 @@ export interface Settings {
   usage: ReturnType<typeof readUsageConfig>;
   bridge: ReturnType<typeof readBridgeConfig>;
   compat: ReturnType<typeof readCompatConfig>;
+  tracing: ReturnType<typeof readTracingConfig>;
 }
 
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
@@ -107,6 +109,7 @@ export function parseSettings(
     usage: readUsageConfig(env),
     bridge: readBridgeConfig(env),
     compat: readCompatConfig(env),
+    tracing: readTracingConfig(env),
   };
   const { app, copilot, auth } = settings;
 

@@ -17,11 +17,13 @@ import { StaticTokenProvider } from './token/static-token.provider';
 import { UpstreamTransport } from './upstream-transport';
 import { CopilotFingerprint } from './copilot-fingerprint';
 import { githubHeaders } from './copilot-headers';
+import { TracingService } from '../tracing/tracing.service';
 
 /** Static mode with `COPILOT_TOKEN`; otherwise the GitHub token is exchanged. */
 function tokenProvider(
   settings: ConfigService<Settings, true>,
   metrics: MetricsService,
+  tracing: TracingService,
 ): CopilotTokenProvider {
   const config = settings.get('copilot', { infer: true });
   if (config.copilotToken) {
@@ -30,12 +32,16 @@ function tokenProvider(
       config.apiBaseUrl ?? DEFAULT_COPILOT_API_BASE_URL,
     );
   }
+  const github = new GithubTokenExchange(
+    config.githubApiBaseUrl,
+    config.githubToken!,
+    githubHeaders(config.fingerprint),
+  );
   return new ExchangingTokenProvider(
-    new GithubTokenExchange(
-      config.githubApiBaseUrl,
-      config.githubToken!,
-      githubHeaders(config.fingerprint),
-    ),
+    {
+      exchange: (now) =>
+        tracing.run('copilot.token_exchange', () => github.exchange(now)),
+    },
     config.apiBaseUrl,
     DEFAULT_COPILOT_API_BASE_URL,
     metrics,
@@ -53,7 +59,7 @@ function tokenProvider(
     { provide: UpstreamTransport, useClass: AxiosTransport },
     {
       provide: COPILOT_TOKEN_PROVIDER,
-      inject: [ConfigService, MetricsService],
+      inject: [ConfigService, MetricsService, TracingService],
       useFactory: tokenProvider,
     },
   ],

@@ -147,6 +147,27 @@ describe('upstreamRequestHeaders', () => {
       'electron-fetch',
     );
   });
+
+  it("never sends the client's trace context upstream, with or without its identity", () => {
+    const raw = [
+      'Traceparent',
+      '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      'tracestate',
+      'vendor=opaque',
+      'X-Kept',
+      '1',
+    ];
+    for (const keepClientIdentity of [false, true]) {
+      const headers = upstreamRequestHeaders(raw, 'id', {
+        ...POLICY,
+        keepClientIdentity,
+      });
+      const names = Object.keys(headers).map((n) => n.toLowerCase());
+      expect(names).not.toContain('traceparent');
+      expect(names).not.toContain('tracestate');
+      expect(headers['X-Kept']).toBe('1');
+    }
+  });
 });
 
 describe('upstreamRequestHeaders: the identity upstream sees', () => {

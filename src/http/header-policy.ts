@@ -15,8 +15,9 @@ const HOP_BY_HOP = new Set([
 /**
  * Never forwarded upstream: the client's own credentials (the proxy injects the
  * Copilot token instead), `Host` (the upstream's is used), `Expect` (this hop
- * already answered it) and `X-Request-Id` with `X-Agent-Task-Id` (the proxy
- * sends the id it logs).
+ * already answered it), `X-Request-Id` with `X-Agent-Task-Id` (the proxy
+ * sends the id it logs) and the client's W3C trace context (its traces are its
+ * own, traced or not: SPEC §15).
  */
 const DROPPED_UPSTREAM = new Set([
   'host',
@@ -25,6 +26,8 @@ const DROPPED_UPSTREAM = new Set([
   'expect',
   'x-request-id',
   'x-agent-task-id',
+  'traceparent',
+  'tracestate',
 ]);
 
 /**

@@ -34,9 +34,10 @@ const ms = (value: number | undefined) =>
  * calls it), so refused requests are logged too: ISO time, id, method, path,
  * status, duration, the key's name, model, initiator, stream, time to upstream
  * headers and to the first body byte, upstream status, bytes, tokens, cache
- * result, outcome, and the start of an upstream error body. No per-request child
- * logger, nothing built when the level is off. Fields are named explicitly, so
- * headers — and with them every credential — never reach the log.
+ * result, outcome, the start of an upstream error body, and the trace and span
+ * ids of a traced request. No per-request child logger, nothing built when the
+ * level is off. Fields are named explicitly, so headers — and with them every
+ * credential — never reach the log.
  */
 export class RequestLogger {
   constructor(private readonly logger: Logger) {}
@@ -74,6 +75,9 @@ export class RequestLogger {
           outcome: context.outcome,
           detail: context.detail,
           upstreamError: context.upstreamError,
+          // The server span's ids, so this line and its trace join.
+          trace_id: context.trace?.traceId,
+          span_id: context.trace?.spanId,
         }),
       },
       `${method} ${path} ${statusCode}`,

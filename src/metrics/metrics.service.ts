@@ -7,6 +7,7 @@ import {
   Registry,
 } from 'prom-client';
 import type { RequestContext } from '../request-context/request-context';
+import { GenAiMetrics } from './gen-ai-metrics';
 
 const KNOWN_METHODS = new Set([
   'GET',
@@ -170,6 +171,8 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly genAi = new GenAiMetrics(this.registry);
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -188,6 +191,7 @@ export class MetricsService {
       route: context.route,
       status: String(status),
     });
+    this.genAi.observe(context);
   }
 
   /** One answer's usage, under a key name and a model from the account's list. */

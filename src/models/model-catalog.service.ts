@@ -13,6 +13,7 @@ import { CopilotClient } from '../copilot/copilot-client';
 import { CopilotFingerprint } from '../copilot/copilot-fingerprint';
 import { ProxyError } from '../errors/proxy-error';
 import { upstreamRequestHeaders } from '../http/header-policy';
+import { TracingService } from '../tracing/tracing.service';
 
 /** `/models` answers larger than this are not kept. */
 const MAX_MODELS_BYTES = 4 * 1024 * 1024;
@@ -141,6 +142,7 @@ export class ModelCatalog
     private readonly client: CopilotClient,
     private readonly fingerprint: CopilotFingerprint,
     config: ConfigService<Settings, true>,
+    private readonly tracing: TracingService,
   ) {
     this.ttlMs = config.get('cache', { infer: true }).modelsTtlMs;
     this.timeoutMs = config.get('copilot', { infer: true }).upstreamTimeoutMs;
@@ -190,7 +192,8 @@ export class ModelCatalog
 
   /** Fetches `/models` now, single flight; throws a `ProxyError` when it fails. */
   refresh(): Promise<ModelsFetch> {
-    this.inFlight ??= this.fetch()
+    this.inFlight ??= this.tracing
+      .run('copilot.models_fetch', () => this.fetch())
       .catch((error: unknown) => {
         this.retryLater();
         throw error;

@@ -26,6 +26,7 @@ import { BridgeStage } from '../bridge/bridge.stage';
 import { CompatStage } from '../compat/compat.stage';
 import type { CachedHead } from '../cache/response-cache';
 import { buildUpstreamRequest } from './upstream-request';
+import { TracingService } from '../tracing/tracing.service';
 
 /**
  * The request path of every proxied request, one stage after another:
@@ -62,6 +63,7 @@ export class ProxyService {
     private readonly fingerprint: CopilotFingerprint,
     private readonly compat: CompatStage,
     private readonly toolCalls: ToolCallIds,
+    private readonly tracing: TracingService,
   ) {}
 
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -71,6 +73,7 @@ export class ProxyService {
     if (context.endpoint === undefined) await this.usage.precheck(context, res);
     if (await this.modelsCache.serve(context, req, res)) return;
     const inspected = await this.inspector.inspect(context, built, req);
+    this.tracing.captureInput(context, inspected.body);
     const plan = await this.bridge.plan(context, inspected);
     const adjusted = this.compat.adjust(
       context,
@@ -122,17 +125,22 @@ export class ProxyService {
     upstream: UpstreamResponse,
   ): BodyTap | undefined {
     if (context.endpoint === undefined) return undefined;
-    const tap = new UsageTap(isEventStream(upstream.rawHeaders), this.answers);
-    return {
-      chunk: (chunk) => tap.push(chunk),
-      end: (outcome) =>
-        this.usage.record(context, {
-          status: upstream.status,
-          usage: tap.end(),
-          contentBytes: tap.content,
-          outcome,
-        }),
-    };
+    const streaming = isEventStream(upstream.rawHeaders);
+    const tap = new UsageTap(streaming, this.answers);
+    return this.tracing.tap(
+      context,
+      {
+        chunk: (chunk) => tap.push(chunk),
+        end: (outcome) =>
+          this.usage.record(context, {
+            status: upstream.status,
+            usage: tap.end(),
+            contentBytes: tap.content,
+            outcome,
+          }),
+      },
+      streaming,
+    );
   }
 
   /**
@@ -147,6 +155,7 @@ export class ProxyService {
       route: context.route,
     });
     let upstream;
+    this.tracing.upstreamStarted(context, request);
     try {
       upstream = await this.client.send(request);
     } catch (error) {

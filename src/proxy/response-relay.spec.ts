@@ -15,6 +15,12 @@ describe('ResponseRelay: an answer head that cannot be written', () => {
       new MetricsService(),
       { named: () => undefined } as unknown as ClientKeyRegistry,
       { get: () => ({ upstreamIdleTimeoutMs: 1000 }) } as never,
+      // No answer rule applies to a success: the translation is used as prepared.
+      {
+        plan: (_c: unknown, _u: unknown, _r: unknown, translated: unknown) => ({
+          translated,
+        }),
+      } as never,
     );
     const destroy = jest.fn();
     const upstream = {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { RequestTrace } from '../tracing/request-trace';
 import {
   ModelEndpoint,
   modelEndpoint,
@@ -60,6 +61,10 @@ export class RequestContext {
   adjustments: string[] | undefined;
   /** The model id the client asked for, when it was resolved to another. */
   modelRequested: string | undefined;
+  /** What the answer was counted as (`UsageService`): traces and GenAI metrics. */
+  usage: AnswerUsage | undefined;
+  /** The request's spans, when tracing is on (`TracingService`). */
+  trace: RequestTrace | undefined;
   private abortController: AbortController | undefined;
   private endHooks: Array<() => void> | undefined;
   private closedEarly = false;
@@ -104,6 +109,21 @@ export class RequestContext {
     this.closedEarly = true;
     this.abortController?.abort();
   }
+}
+
+/** One answer's usage as it was counted. */
+export interface AnswerUsage {
+  inputTokens: number;
+  /** Prompt tokens read from a cache, when reported. */
+  cachedTokens: number;
+  outputTokens: number;
+  premiumRequests: number;
+  /** AI credits (AIU) Copilot reported. */
+  credits: number;
+  /** The model as metric labels name it: one the account lists, else `other`. */
+  modelLabel: string;
+  /** The model the answer names, when it does. */
+  responseModel: string | undefined;
 }
 
 const CONTEXT = Symbol('request-context');

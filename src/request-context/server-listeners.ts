@@ -13,6 +13,7 @@ import { limitBodyIdle } from './body-idle-limit';
 import { bindRequestContext, RequestContext } from './request-context';
 import { requestId } from './request-id';
 import { parseTarget } from './request-target';
+import { TracingService } from '../tracing/tracing.service';
 
 const CONNECT_REFUSAL = rawErrorResponse(
   new ProxyError('method_not_allowed', {
@@ -37,6 +38,7 @@ export class ServerListeners implements OnApplicationBootstrap {
     private readonly shutdown: ShutdownService,
     private readonly logger: RequestLogger,
     private readonly metrics: MetricsService,
+    private readonly tracing: TracingService,
     config: ConfigService<Settings, true>,
   ) {
     this.bodyIdleMs = config.get('app', { infer: true }).bodyIdleTimeoutMs;
@@ -59,6 +61,7 @@ export class ServerListeners implements OnApplicationBootstrap {
       parseTarget(req.url ?? ''),
     );
     bindRequestContext(req, context);
+    this.tracing.requestStarted(context, req);
     res.setHeader('X-Request-Id', context.id);
     this.shutdown.requestStarted(res);
     limitBodyIdle(req, res, this.bodyIdleMs);
@@ -69,6 +72,7 @@ export class ServerListeners implements OnApplicationBootstrap {
       setImmediate(() => {
         context.ended();
         this.shutdown.requestEnded(res);
+        this.tracing.requestEnded(context, res.statusCode);
         this.logger.write(context, res);
         this.metrics.observeRequest(context, res.statusCode);
       });

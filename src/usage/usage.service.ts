@@ -7,7 +7,10 @@ import { ProxyError } from '../errors/proxy-error';
 import type { PipeOutcome } from '../http/stream-pipe';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelCatalog } from '../models/model-catalog.service';
-import type { RequestContext } from '../request-context/request-context';
+import type {
+  AnswerUsage,
+  RequestContext,
+} from '../request-context/request-context';
 import { Clock } from './clock';
 import {
   Budget,
@@ -314,6 +317,7 @@ export class UsageService implements BeforeApplicationShutdown {
     )
       this.learnCredits(model, usage.nanoAiu);
     const label = this.catalog.knows(context.account, model) ? model : 'other';
+    context.usage = answerUsage(delta, label, usage.model);
     this.metrics.countUsage(key, label, delta);
     await this.write(key, model, delta, reservation);
   }
@@ -454,4 +458,20 @@ function totalsOf(models: UsageByModel): Counters {
   const totals = zeroCounters();
   for (const counters of Object.values(models)) addCounters(totals, counters);
   return totals;
+}
+
+function answerUsage(
+  delta: Counters,
+  modelLabel: string,
+  responseModel: string | undefined,
+): AnswerUsage {
+  return {
+    inputTokens: delta.promptTokens,
+    cachedTokens: delta.cachedTokens,
+    outputTokens: delta.completionTokens,
+    premiumRequests: delta.premiumRequests,
+    credits: delta.nanoAiu / NANO_PER_AIU,
+    modelLabel,
+    responseModel,
+  };
 }
