@@ -94,7 +94,7 @@ describe('the bridge: every model from every client API', () => {
       );
     });
 
-    it('leaves an id it cannot resolve unchanged; Copilot refuses it, answered as Anthropic's unknown model (404) naming the closest served ids', async () => {
+    it("leaves an id it cannot resolve unchanged; Copilot refuses it, answered as Anthropic's unknown model (404) naming the closest served ids", async () => {
       const error = await anthropic.messages
         .create({
           model: 'claude-opus-4-8',
