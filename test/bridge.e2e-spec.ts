@@ -102,7 +102,8 @@ describe('the bridge: every model from every client API', () => {
           messages: [{ role: 'user', content: 'Hi' }],
         })
         .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      // Copilot's 400 `model_not_supported`, as Anthropic's unknown model (answer rule g6).
+      expect(error).toBeInstanceOf(Anthropic.NotFoundError);
       expect(lastBody('/v1/messages').model).toBe('claude-opus-4-8');
     });
   });
