@@ -1,6 +1,9 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, RawResponse } from './support/http-client';
 import {
+  jsonDiff,
   REQUEST_ID,
   startStrictCopilot,
   STRICT_RULES,
@@ -718,6 +721,13 @@ describe('strict fake Copilot', () => {
     expect(seen.method).toBe('POST');
     expect(seen.body.equals(Buffer.from(body))).toBe(true);
     expect(seen.rawHeaders).toContain('x-odd-header');
+    expect(jsonDiff(body, seen.body)).toEqual([]);
+    expect(
+      jsonDiff(
+        { a: 1, b: [1, { c: 2 }], e: 'x' },
+        { a: 1, b: [1, { c: 3 }], d: 0, e: 'x' },
+      ),
+    ).toEqual(['b[1].c', 'd']);
     expect(verdict()).toMatchObject({ path: C, status: 200 });
     expect(verdict().rule).toBeUndefined();
   });
@@ -876,6 +886,12 @@ describe('strict fake Copilot', () => {
       usage: { cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     });
     const events = eventsOf(await post(M, claude({ stream: true })));
+    const paced = eventsOf(
+      await post(M, claude({ stream: true }), { 'x-fake-interval-ms': '0' }),
+    );
+    expect(paced.map((e) => e.type ?? e)).toEqual(
+      events.map((e) => e.type ?? e),
+    );
     expect(events.slice(-2)).toEqual([{ type: 'message_stop' }, '[DONE]']);
     expect(events.find((e) => e.type === 'message_delta')).toMatchObject({
       context_management: { applied_edits: [] },
@@ -1058,5 +1074,155 @@ describe('strict fake Copilot', () => {
       );
       expect(bare.output[0]).not.toHaveProperty('encrypted_content');
     });
+  });
+
+  it('floods tool-call arguments with whitespace when the prompt says STRICT_WHITESPACE (G16)', async () => {
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'Bash',
+          parameters: { type: 'object', properties: {} },
+        },
+      },
+    ];
+    const chunks = eventsOf(
+      await post(
+        C,
+        chat({
+          stream: true,
+          tools,
+          messages: [user('USE_TOOL STRICT_WHITESPACE')],
+        }),
+      ),
+    );
+    const args = chunks
+      .slice(0, -1)
+      .flatMap((c) => c.choices.flatMap((x: any) => x.delta?.tool_calls ?? []))
+      .map((t: any) => t.function.arguments)
+      .join('');
+    expect(args).toMatch(/^[\n\t\r]{21,}$/);
+    expect(
+      chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason,
+    ).toBe('length');
+    const fn = [
+      {
+        type: 'function',
+        name: 'Bash',
+        parameters: { type: 'object', properties: {} },
+      },
+    ];
+    const events = eventsOf(
+      await post(
+        R,
+        responses({
+          stream: true,
+          tools: fn,
+          input: 'USE_TOOL STRICT_WHITESPACE',
+        }),
+      ),
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: 'response.incomplete',
+      response: { incomplete_details: { reason: 'max_output_tokens' } },
+    });
+    expect(
+      events.find((e) => e.type === 'response.function_call_arguments.done')
+        .arguments,
+    ).toMatch(/^[\n\t\r]{21,}$/);
+  });
+
+  it('splits a Claude chat answer into two choices when answers.splitChoices is on (C9)', async () => {
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'Bash',
+          parameters: { type: 'object', properties: {} },
+        },
+      },
+    ];
+    const body = chat({
+      model: 'claude-sonnet-4.5',
+      tools,
+      messages: [user('USE_TOOL_AND_TEXT')],
+    });
+    expect(json(await post(C, body)).choices).toHaveLength(1);
+    fake.strict!.answers.splitChoices = true;
+    try {
+      const { choices } = json(await post(C, body));
+      expect(
+        choices.map((c: any) => [
+          c.index,
+          c.message.content,
+          c.message.tool_calls?.length,
+        ]),
+      ).toEqual([
+        [0, 'Let me run that.', undefined],
+        [1, null, 1],
+      ]);
+      const chunks = eventsOf(await post(C, { ...body, stream: true })).slice(
+        1,
+        -1,
+      );
+      const callChoices = chunks.flatMap((c) =>
+        c.choices
+          .filter((x: any) => x.delta?.tool_calls)
+          .map((x: any) => x.index),
+      );
+      expect(new Set(callChoices)).toEqual(new Set([1]));
+    } finally {
+      fake.strict!.answers.splitChoices = false;
+    }
+  });
+
+  it('answers in shapes the official SDKs read, straight from the fake', async () => {
+    const headers = { 'editor-version': HEADERS['editor-version'] };
+    const openai = new OpenAI({
+      baseURL: fake.url,
+      apiKey: 'test-copilot-token',
+      defaultHeaders: headers,
+      maxRetries: 0,
+    });
+    const chatText = await openai.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(chatText.choices[0].message.content).toBe(
+      'Hello from the strict fake.',
+    );
+    let streamed = '';
+    const chunks = await openai.chat.completions.create({
+      model: 'gpt-4o',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    for await (const chunk of chunks)
+      streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe('Hello from the strict fake.');
+    const answer = await openai.responses
+      .stream({ model: 'gpt-5.4', input: 'Hi', store: false })
+      .finalResponse();
+    expect(answer.output_text).toBe('Hello from the strict fake.');
+    const anthropic = new Anthropic({
+      baseURL: fake.url,
+      authToken: 'test-copilot-token',
+      apiKey: null,
+      defaultHeaders: headers,
+      maxRetries: 0,
+    });
+    const message = await anthropic.messages
+      .stream({
+        model: 'claude-sonnet-4.5',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
+      .finalMessage();
+    expect(message.content).toEqual([
+      {
+        type: 'text',
+        text: 'Hello from the strict fake Claude.',
+      },
+    ]);
   });
 });

@@ -12,6 +12,8 @@ export interface StrictAnswerSettings {
   fastPath: boolean;
   /** Every inference request overflows the context (M12, C14). Default false; marker `STRICT_OVERFLOW`. */
   overflow: boolean;
+  /** Claude chat answers put tool calls in choice 1 (C9, historic). Default false. */
+  splitChoices: boolean;
 }
 
 export const DEFAULT_ANSWERS: StrictAnswerSettings = {
@@ -19,7 +21,14 @@ export const DEFAULT_ANSWERS: StrictAnswerSettings = {
   sequenceNumbers: true,
   fastPath: false,
   overflow: false,
+  splitChoices: false,
 };
+
+/**
+ * The tool-call arguments of a degenerate generation (G16), asked for by the marker
+ * `STRICT_WHITESPACE`: only `\n\t\r`, far more than 20 in a row, cut by the token limit.
+ */
+export const WHITESPACE = '\n\t\r'.repeat(12);
 
 /** What an answer writer gets. */
 export interface AnswerContext {

@@ -1,6 +1,12 @@
 import { newId } from '../fake-inference';
 import { chatPlan } from '../fake-turns';
-import { AnswerContext, data, pieces, THOUGHT } from './strict-answer-kit';
+import {
+  AnswerContext,
+  data,
+  pieces,
+  THOUGHT,
+  WHITESPACE,
+} from './strict-answer-kit';
 import {
   copilotUsage,
   datedModel,
@@ -31,21 +37,30 @@ const thinks = ({ model, body }: AnswerContext): boolean =>
  * `{"content":"","reasoning_opaque":…}`); text or tool calls; a `finish_reason`
  * chunk without usage; an empty-choices metadata chunk without usage; `usage` and
  * `copilot_usage` on a trailing empty-choices chunk; `data: [DONE]`.
+ *
+ * The marker `STRICT_WHITESPACE` makes tool-call arguments a whitespace flood cut
+ * by `finish_reason: "length"` (G16); `answers.splitChoices` puts a Claude answer's
+ * tool calls in choice 1 (C9).
  */
 export function chatAnswer(ctx: AnswerContext): void {
   const plan = chatPlan(ctx.body);
   const model = datedModel(ctx.model);
   const id = newId('chatcmpl-');
+  const flood = ctx.marked('STRICT_WHITESPACE');
+  const split = ctx.settings.splitChoices && ctx.model.startsWith('claude-');
   const calls = plan.calls.map((call) => ({
     id: newId('call_'),
     type: 'function',
-    function: { name: call.name, arguments: call.arguments },
+    function: {
+      name: call.name,
+      arguments: flood ? WHITESPACE : call.arguments,
+    },
   }));
   const text = plan.text ?? (calls.length > 0 ? undefined : TEXT);
   const reasoning = thinks(ctx)
     ? ctx.issue('reasoning_opaque', opaque(), THOUGHT)
     : undefined;
-  const finish = calls.length > 0 ? 'tool_calls' : 'stop';
+  const finish = flood ? 'length' : calls.length > 0 ? 'tool_calls' : 'stop';
   const usage = {
     completion_tokens: 12,
     completion_tokens_details: {
@@ -57,24 +72,34 @@ export function chatAnswer(ctx: AnswerContext): void {
     total_tokens: 33,
   };
   if (ctx.body.stream !== true) {
-    return ctx.json({
-      choices: [
-        {
-          content_filter_results: {},
-          finish_reason: finish,
-          index: 0,
-          message: {
-            content: text ?? null,
-            padding: 'abcdefghijklmnopqrstuvwxyz0123',
-            role: 'assistant',
-            ...(reasoning && {
-              reasoning_text: THOUGHT,
-              reasoning_opaque: reasoning,
+    const choice = (index: number, message: object) => ({
+      content_filter_results: {},
+      finish_reason: finish,
+      index,
+      message: {
+        padding: 'abcdefghijklmnopqrstuvwxyz0123',
+        role: 'assistant',
+        ...message,
+      },
+    });
+    const said = {
+      content: text ?? null,
+      ...(reasoning && {
+        reasoning_text: THOUGHT,
+        reasoning_opaque: reasoning,
+      }),
+    };
+    const choices =
+      split && text !== undefined && calls.length > 0
+        ? [choice(0, said), choice(1, { content: null, tool_calls: calls })]
+        : [
+            choice(0, {
+              ...said,
+              ...(calls.length > 0 && { tool_calls: calls }),
             }),
-            ...(calls.length > 0 && { tool_calls: calls }),
-          },
-        },
-      ],
+          ];
+    return ctx.json({
+      choices,
       id,
       model,
       prompt_filter_results: PROMPT_FILTER_RESULTS,
@@ -91,6 +116,8 @@ export function chatAnswer(ctx: AnswerContext): void {
   }
   for (const piece of text === undefined ? [] : pieces(text))
     deltas.push({ content: piece });
+  /** Deltas from here on are tool calls: in choice 1 when split (C9). */
+  const firstCall = deltas.length;
   calls.forEach((call, index) => {
     deltas.push({
       tool_calls: [
@@ -101,6 +128,8 @@ export function chatAnswer(ctx: AnswerContext): void {
       deltas.push({ tool_calls: [{ index, function: { arguments: piece } }] });
   });
   if (deltas.length > 0) deltas[0] = { role: 'assistant', ...deltas[0] };
+  const choiceOf = (at: number): number =>
+    split && at >= firstCall && firstCall > 0 ? 1 : 0;
   let offset = 0;
   const chunk = (choices: object[], extra: object = {}) => ({
     choices,
@@ -118,7 +147,7 @@ export function chatAnswer(ctx: AnswerContext): void {
         id: '',
         prompt_filter_results: PROMPT_FILTER_RESULTS,
       }),
-    ...deltas.map((delta) => () => {
+    ...deltas.map((delta, at) => () => {
       const length = JSON.stringify(delta).length;
       const offsets = {
         check_offset: 0,
@@ -129,7 +158,7 @@ export function chatAnswer(ctx: AnswerContext): void {
       return data(
         chunk([
           {
-            index: 0,
+            index: choiceOf(at),
             content_filter_offsets: offsets,
             content_filter_results: FILTER_RESULTS,
             delta,
@@ -139,14 +168,14 @@ export function chatAnswer(ctx: AnswerContext): void {
     }),
     () =>
       data(
-        chunk([
-          {
-            index: 0,
+        chunk(
+          [...new Set([0, choiceOf(deltas.length - 1)])].map((index) => ({
+            index,
             content_filter_results: {},
             delta: { content: null },
             finish_reason: finish,
-          },
-        ]),
+          })),
+        ),
       ),
     () => data(chunk([])),
     () =>
@@ -154,4 +183,19 @@ export function chatAnswer(ctx: AnswerContext): void {
       data('[DONE]'),
   ];
   ctx.stream(parts);
+}
+
+/** `POST /embeddings` (E2): `data[]` and `usage`, no top-level `object` or `model`. */
+export function embeddingsAnswer(ctx: AnswerContext): void {
+  const inputs = Array.isArray(ctx.body.input)
+    ? ctx.body.input
+    : [ctx.body.input];
+  ctx.json({
+    data: inputs.map((_, index) => ({
+      object: 'embedding',
+      index,
+      embedding: [0.1, 0.2, 0.3],
+    })),
+    usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+  });
 }

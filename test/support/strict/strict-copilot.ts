@@ -13,7 +13,9 @@
  *     fake.strict!.off('m2'); fake.strict!.on('m2');           // switch while running
  *
  * What reached it: `fake.requests` (method, url, rawHeaders, headers, body as raw
- * bytes, in order), `fake.lastRequest('/v1/messages')`, `fake.bodyOf(record)`.
+ * bytes, in order), `fake.lastRequest('/v1/messages')`, `fake.bodyOf(record)`;
+ * `jsonDiff(sentBody, record.body)` lists the JSON paths that differ (`['store']`).
+ * `fake.script(…)` still works: a scripted answer is served once the rules pass.
  * What it decided: `fake.strict!.verdicts` (`{request, path, rule?, status}`; `rule`
  * names the refusing rule, undefined when answered), `fake.strict!.refusedBy('m2')`.
  *
@@ -37,13 +39,17 @@
  * `copilot_usage`; messages: `msg_bdrk_` ids, `context_management`, `data: [DONE]`
  * after `message_stop`), `x-quota-snapshot-*` on successes only, `Connection: close`.
  * Asked for by a marker anywhere in the request body, or for every request by
- * `answers`:
+ * `answers` (an option, or `fake.strict!.answers.overflow = true` while running):
  * - `STRICT_OVERFLOW` (`answers.overflow`): M12 on `/v1/messages` (400, Anthropic
  *   shape, "Request body is too large for model context window: …"), C14 on chat and
  *   responses (400 `model_max_prompt_tokens_exceeded`);
  * - `STRICT_FAST_PATH` (`answers.fastPath`): a Responses stream of created,
  *   in_progress and completed only (R15);
  * - `STRICT_NO_SEQ` (`answers.sequenceNumbers: false`): no `sequence_number` (R15);
+ * - `STRICT_WHITESPACE`: tool-call arguments (chat, responses) are a `\n\t\r` flood
+ *   cut at the token limit (G16: chat `finish_reason: "length"`, responses
+ *   `response.incomplete`);
+ * - `answers.splitChoices`: a Claude chat answer's tool calls come in choice 1 (C9);
  * - `answers.connectionClose: false`: keep-alive allowed.
  * Reasoning, when the request asks for it: messages `thinking` (enabled/adaptive) →
  * a thinking block with a signature (text `""` when the display is omitted, the
@@ -64,6 +70,7 @@ export type { StrictOptions, StrictVerdict } from './strict-mode';
 export type { StrictAnswerSettings } from './strict-answer-kit';
 export type { IssuedReasoning, ReturnedReasoning } from './strict-reasoning';
 export { ALLOWED_BETAS } from './strict-messages';
+export { jsonDiff } from './strict-diff';
 export { REQUEST_ID, TEXT_PLAIN } from './strict-refusals';
 
 /** A started strict fake (`new FakeCopilotApi({...others, strict})` on port 0). */

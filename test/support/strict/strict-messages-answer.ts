@@ -11,6 +11,9 @@ import { datedModel, messageId, opaque, toolUseId } from './strict-wire';
 
 const TEXT = 'Hello from the strict fake Claude.';
 
+/** `copilot_annotations` beside a `text_delta` (M14), no citation found. */
+const ANNOTATIONS = { copilot_annotations: { IPCodeCitations: [] } };
+
 /**
  * The thinking block the answer opens with when the body asks for thinking
  * (`thinking.type` `enabled` or `adaptive`): `{type: "thinking", thinking,
@@ -39,7 +42,8 @@ function thinkingOf(ctx: AnswerContext): Json | undefined {
  * `POST /v1/messages` as Copilot answers it (§9.3, M13, M14, G15): `msg_bdrk_…`
  * and `toolu_bdrk_…` ids; the dated `model`; `usage` with
  * `cache_creation_input_tokens` and `cache_read_input_tokens`; `context_management:
- * {applied_edits: []}` on the body (and on `message_delta` when streamed); thinking
+ * {applied_edits: []}` on the body (and on `message_delta` when streamed;
+ * `copilot_annotations` beside the first `text_delta`); thinking
  * blocks with a signature the fake remembers. Streamed: the Anthropic events, then
  * `data: [DONE]` after `message_stop`.
  */
@@ -96,11 +100,12 @@ export function messagesAnswer(ctx: AnswerContext): void {
     }),
   ];
   blocks.forEach((block, index) => {
-    const delta = (d: object) =>
+    const delta = (d: object, more: object = {}) =>
       event('content_block_delta', {
         type: 'content_block_delta',
         index,
         delta: d,
+        ...more,
       });
     const start = (b: object) =>
       event('content_block_start', {
@@ -119,8 +124,15 @@ export function messagesAnswer(ctx: AnswerContext): void {
       );
     } else if (block.type === 'text') {
       events.push(start({ type: 'text', text: '' }));
-      for (const piece of pieces(String(block.text), 2))
-        events.push(delta({ type: 'text_delta', text: piece }));
+      pieces(String(block.text), 2).forEach((piece, i) =>
+        events.push(
+          // M14: the first text delta carries (empty) public-code citations.
+          delta(
+            { type: 'text_delta', text: piece },
+            i === 0 ? ANNOTATIONS : {},
+          ),
+        ),
+      );
     } else {
       events.push(start({ ...block, input: {} }));
       const json = JSON.stringify(block.input);

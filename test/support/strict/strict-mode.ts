@@ -1,14 +1,13 @@
-import type { ServerResponse } from 'node:http';
 import type { FakeCopilotApi } from '../fake-copilot-api';
 import type { Exchange, FakeTimers, RecordedRequest } from '../fake-http';
-import { jsonBody } from '../fake-inference';
+import { intervalOf, jsonBody } from '../fake-inference';
 import { checkModel } from '../fake-model-check';
 import {
   AnswerContext,
   DEFAULT_ANSWERS,
   StrictAnswerSettings,
 } from './strict-answer-kit';
-import { chatAnswer } from './strict-chat-answer';
+import { chatAnswer, embeddingsAnswer } from './strict-chat-answer';
 import { CHAT_RULES } from './strict-chat';
 import { HEADER_RULES } from './strict-headers';
 import { countTokensAnswer, messagesAnswer } from './strict-messages-answer';
@@ -31,7 +30,7 @@ import {
   RESPONSES,
   StrictRule,
 } from './strict-rule';
-import { baseHeaders, QUOTA_SNAPSHOTS } from './strict-wire';
+import { baseHeaders, writeAnswer } from './strict-wire';
 
 /** Every rule, in the order they are checked (the first refusal wins). */
 export const STRICT_RULES: readonly StrictRule[] = [
@@ -115,15 +114,13 @@ export class StrictMode {
     const path = ex.url.pathname;
     if (path.startsWith('/_test/')) return false;
     if (this.answers.connectionClose) ex.res.setHeader('connection', 'close');
-    if (ex.req.method !== 'POST' || !(path in FALLBACK)) {
-      const refusal = this.firstRefusal(
-        { path, headers: ex.req.headers, body: {}, model: '' },
-        ['g5'],
-      );
-      return refusal
-        ? this.send(ex, path, undefined, refusal[0], refusal[1])
-        : false;
-    }
+    // Header rules that need no body (g5) come first, on every path.
+    const gate = this.firstRefusal(
+      { path, headers: ex.req.headers, body: {}, model: '' },
+      ['g5'],
+    );
+    if (gate) return this.send(ex, path, undefined, gate[0], gate[1]);
+    if (ex.req.method !== 'POST' || !(path in FALLBACK)) return false;
     const body = jsonBody(ex.record.body);
     if (!body)
       return this.send(
@@ -193,14 +190,23 @@ export class StrictMode {
       issue: (kind, value, text) =>
         this.ledger.issue({ kind, value, text, path, request }),
       json: (answer) =>
-        this.write(
+        writeAnswer(
+          this.timers,
+          this.fake.quotaSnapshot,
           ex.res,
           'application/json',
           [() => JSON.stringify(answer)],
           undefined,
         ),
       stream: (parts) =>
-        this.write(ex.res, 'text/event-stream', parts, intervalOf(ex)),
+        writeAnswer(
+          this.timers,
+          this.fake.quotaSnapshot,
+          ex.res,
+          'text/event-stream',
+          parts,
+          intervalOf(ex),
+        ),
     };
     if (path === CHAT) chatAnswer(ctx);
     else if (path === MESSAGES) messagesAnswer(ctx);
@@ -295,52 +301,4 @@ export class StrictMode {
     ex.res.end(refusal.body);
     return true;
   }
-
-  /** A 200 with Copilot's headers and quota snapshots; parts `intervalMs` apart (at once when undefined). */
-  private write(
-    res: ServerResponse,
-    type: string,
-    parts: Array<() => string>,
-    intervalMs: number | undefined,
-  ): void {
-    const quota = { ...QUOTA_SNAPSHOTS };
-    if (this.fake.quotaSnapshot !== undefined)
-      quota['x-quota-snapshot-premium_interactions'] = this.fake.quotaSnapshot;
-    res.writeHead(200, {
-      ...baseHeaders(),
-      ...quota,
-      'content-type': type,
-      ...(type === 'text/event-stream' && { 'cache-control': 'no-cache' }),
-    });
-    if (intervalMs === undefined)
-      return void res.end(parts.map((p) => p()).join(''));
-    let next = 0;
-    const write = (): void => {
-      if (res.destroyed) return;
-      res.write(parts[next++]());
-      if (next === parts.length) res.end();
-      else this.timers.later(intervalMs, write);
-    };
-    write();
-  }
-}
-
-function intervalOf(ex: Exchange): number | undefined {
-  const header = ex.req.headers['x-fake-interval-ms'];
-  return typeof header === 'string' ? Number(header) : undefined;
-}
-
-/** `POST /embeddings` (E2): `data[]` and `usage`, no top-level `object` or `model`. */
-function embeddingsAnswer(ctx: AnswerContext): void {
-  const inputs = Array.isArray(ctx.body.input)
-    ? ctx.body.input
-    : [ctx.body.input];
-  ctx.json({
-    data: inputs.map((_, index) => ({
-      object: 'embedding',
-      index,
-      embedding: [0.1, 0.2, 0.3],
-    })),
-    usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
-  });
 }

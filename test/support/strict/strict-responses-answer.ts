@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '../fake-inference';
 import { responsesPlan } from '../fake-turns';
-import { AnswerContext, event, pieces, THOUGHT } from './strict-answer-kit';
+import {
+  AnswerContext,
+  event,
+  pieces,
+  THOUGHT,
+  WHITESPACE,
+} from './strict-answer-kit';
 import { isObject, Json } from './strict-refusals';
 import {
   copilotUsage,
@@ -48,7 +54,7 @@ function outputOf(ctx: AnswerContext): Json[] {
     items.push({
       type: 'function_call',
       status: 'completed',
-      arguments: call.arguments,
+      arguments: ctx.marked('STRICT_WHITESPACE') ? WHITESPACE : call.arguments,
       call_id: newId('call_'),
       name: call.name,
     });
@@ -176,7 +182,9 @@ function itemEvents(item: Json, output_index: number): Event[] {
  * for `reasoning.encrypted_content`. Streams carry `sequence_number` unless
  * {@link StrictAnswerSettings.sequenceNumbers} is off or the body says
  * `STRICT_NO_SEQ`; the fast path (`fastPath` or `STRICT_FAST_PATH`) sends only
- * `response.created`, `response.in_progress` and `response.completed`.
+ * `response.created`, `response.in_progress` and `response.completed`. The marker
+ * `STRICT_WHITESPACE` makes tool-call arguments a whitespace flood that ends in
+ * `response.incomplete` (G16).
  */
 export function responsesAnswer(ctx: AnswerContext): void {
   const items = outputOf(ctx);
@@ -215,9 +223,12 @@ export function responsesAnswer(ctx: AnswerContext): void {
     total_tokens: 42,
   };
   const billing = copilotUsage(30, 12);
+  // G16: a whitespace flood ends incomplete, at the token limit.
+  const flood = ctx.marked('STRICT_WHITESPACE');
   const completed = () => ({
     ...base,
-    status: 'completed',
+    status: flood ? 'incomplete' : 'completed',
+    incomplete_details: flood ? { reason: 'max_output_tokens' } : null,
     output: items.map(withId),
     usage,
   });
@@ -231,7 +242,7 @@ export function responsesAnswer(ctx: AnswerContext): void {
   if (!(ctx.settings.fastPath || ctx.marked('STRICT_FAST_PATH')))
     items.forEach((item, i) => events.push(...itemEvents(item, i)));
   events.push({
-    type: 'response.completed',
+    type: flood ? 'response.incomplete' : 'response.completed',
     response: completed(),
     copilot_usage: billing,
   });

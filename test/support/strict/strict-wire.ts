@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { FakeTimers } from '../fake-http';
 import { newId } from '../fake-inference';
 
 /** A ~408-character opaque base64 item id, a new one each call (R9, R16). */
@@ -92,3 +94,37 @@ export const FILTER_RESULTS = {
 export const PROMPT_FILTER_RESULTS = [
   { prompt_index: 0, content_filter_results: FILTER_RESULTS },
 ];
+
+/**
+ * A 200 with Copilot's headers and quota snapshots (`quotaSnapshot`, when set,
+ * for `premium_interactions`); `parts` written `intervalMs` apart on the fake's
+ * timers, or at once when undefined.
+ */
+export function writeAnswer(
+  timers: FakeTimers,
+  quotaSnapshot: string | undefined,
+  res: ServerResponse,
+  type: string,
+  parts: Array<() => string>,
+  intervalMs: number | undefined,
+): void {
+  const quota = { ...QUOTA_SNAPSHOTS };
+  if (quotaSnapshot !== undefined)
+    quota['x-quota-snapshot-premium_interactions'] = quotaSnapshot;
+  res.writeHead(200, {
+    ...baseHeaders(),
+    ...quota,
+    'content-type': type,
+    ...(type === 'text/event-stream' && { 'cache-control': 'no-cache' }),
+  });
+  if (intervalMs === undefined)
+    return void res.end(parts.map((p) => p()).join(''));
+  let next = 0;
+  const write = (): void => {
+    if (res.destroyed) return;
+    res.write(parts[next++]());
+    if (next === parts.length) res.end();
+    else timers.later(intervalMs, write);
+  };
+  write();
+}
