@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
+import { jsonSchema, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import type { FakeCopilotApi } from './support/fake-copilot-api';
 import { TOOL_ARGUMENTS } from './support/fake-turns';
@@ -425,6 +426,38 @@ describe('answers every client reads (issue 26)', () => {
         input: TOOL_ARGUMENTS,
       });
       expect(parts.at(-1)).toMatchObject({ type: 'finish' });
+    });
+
+    it('streamText: reasoning summaries and a tool call, no summaryParts TypeError', async () => {
+      const result = streamText({
+        model: reasoningModel(proxy),
+        prompt: 'USE_TOOL to say hi',
+        tools: {
+          run: tool({
+            description: 'Runs a command',
+            inputSchema: jsonSchema<{ command: string }>(
+              TOOL.parameters as any,
+            ),
+          }),
+        },
+        providerOptions: {
+          openai: {
+            reasoningEffort: 'high',
+            reasoningSummary: 'detailed',
+            store: false,
+          },
+        },
+      });
+      const kinds: string[] = [];
+      for await (const part of result.fullStream) kinds.push(part.type);
+      expect(kinds).not.toContain('error');
+      expect(await result.reasoningText).toBe('Let me think about that.');
+      expect(await result.toolCalls).toEqual([
+        expect.objectContaining({
+          toolName: 'run',
+          input: JSON.parse(TOOL_ARGUMENTS),
+        }),
+      ]);
     });
 
     it('fails as Copilot answers it when the ids are not pinned (the rule off)', async () => {

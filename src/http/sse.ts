@@ -47,6 +47,19 @@ export class EventSplitter {
     return events;
   }
 
+  /** Bytes held of an event still arriving. */
+  get pendingBytes(): number {
+    return this.carry?.length ?? 0;
+  }
+
+  /** The bytes held of an event still arriving, as they came; the splitter starts afresh. */
+  drain(): Buffer | undefined {
+    const rest = this.carry;
+    this.carry = undefined;
+    this.sawCr = false;
+    return rest;
+  }
+
   /** What is left when the stream ends: an event not closed by a blank line. */
   end(): Buffer | undefined {
     const rest = this.carry;

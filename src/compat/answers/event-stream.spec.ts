@@ -1,3 +1,4 @@
+import { MAX_EVENT_BYTES } from '../../http/sse';
 import { EventStreamTransform, type EventFilter } from './event-stream';
 import { runStream } from './__fixtures__/run-stream';
 
@@ -74,5 +75,19 @@ describe('EventStreamTransform', () => {
       2,
     );
     expect(names).toEqual(['a', '{"n":2}']);
+  });
+});
+
+describe('EventStreamTransform past the size of an event it can hold', () => {
+  it('passes the rest of the stream as it comes, never dropping the large event', () => {
+    const dropAll = new EventStreamTransform([{ event: () => [] }]);
+    const big = `data: ${'x'.repeat(2 * MAX_EVENT_BYTES)}`;
+    const wire = `data: {"small":1}\n\n${big}\n\ndata: {"after":1}\n\n`;
+    // The first event is filtered (dropped); from the large one on, all passes.
+    const out = runStream(dropAll, wire, 64 * 1024);
+    // Compared by length and ends: a failure must not print megabytes.
+    const expected = wire.slice('data: {"small":1}\n\n'.length);
+    expect(out.length).toBe(expected.length);
+    expect(out === expected).toBe(true);
   });
 });

@@ -1,4 +1,9 @@
-import { EventSplitter, formatEvent, parseEvent } from '../../http/sse';
+import {
+  EventSplitter,
+  formatEvent,
+  MAX_EVENT_BYTES,
+  parseEvent,
+} from '../../http/sse';
 import type { PipeTransform } from '../../http/stream-pipe';
 
 const BLANK_LINE = Buffer.from('\n\n');
@@ -58,20 +63,32 @@ export interface EventFilter {
  * The stream of a native answer passed through answer rules (SPEC §13): cut
  * into events as they complete (SSE lines may be split across chunks), each
  * event handed to the filters in order and written at once — never held past
- * its own end. An event no filter touches goes out as its bytes.
+ * its own end. An event no filter touches goes out as its bytes. An event
+ * longer than the splitter holds (`MAX_EVENT_BYTES`) is never dropped: from
+ * there the stream passes as it comes, unfiltered.
  */
 export class EventStreamTransform implements PipeTransform {
   private readonly splitter = new EventSplitter();
+  /** An event was too large to hold: the stream passes unfiltered from there. */
+  private passing = false;
 
   constructor(private readonly filters: readonly EventFilter[]) {}
 
   chunk(chunk: Buffer): Buffer {
+    if (this.passing) return chunk;
+    if (this.tooLarge(chunk)) {
+      // An event too large to hold: the rest of the stream passes as it comes.
+      this.passing = true;
+      const held = this.splitter.drain();
+      return held ? Buffer.concat([held, chunk]) : chunk;
+    }
     const events = this.splitter.push(chunk);
     if (events.length === 0) return EMPTY;
     return this.write(events.map((raw) => new StreamEvent(raw)));
   }
 
   end(): Buffer {
+    if (this.passing) return EMPTY;
     const rest = this.splitter.end();
     const parts: Buffer[] = [];
     if (rest) parts.push(this.write([new StreamEvent(rest)]));
@@ -86,6 +103,16 @@ export class EventStreamTransform implements PipeTransform {
   /** A broken upstream breaks the client's connection, as it would unfiltered. */
   fail(): undefined {
     return undefined;
+  }
+
+  /** Whether the event `chunk` leaves unfinished would pass what the splitter holds. */
+  private tooLarge(chunk: Buffer): boolean {
+    const lastBreak = chunk.lastIndexOf(BLANK_LINE);
+    const open =
+      lastBreak === -1
+        ? this.splitter.pendingBytes + chunk.length
+        : chunk.length - lastBreak - BLANK_LINE.length;
+    return open > MAX_EVENT_BYTES;
   }
 
   private write(events: StreamEvent[], from = 0): Buffer {
