@@ -65,10 +65,11 @@ export function launchNode(
   const base = { proc, stdout: () => out, stderr: () => err, exited };
   if (!waitForListen) return Promise.resolve({ ...base, url: '' });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${label} did not start:\n${out}\n${err}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Never left running: a child outliving its test keeps the jest worker alive.
+      proc.kill('SIGKILL');
+      reject(new Error(`${label} did not start:\n${out}\n${err}`));
+    }, timeoutMs);
     const onData = (): void => {
       const match = LISTENING.exec(out);
       if (!match) return;
@@ -106,18 +107,40 @@ export function spawnApp(
 
 /**
  * Spawns apps for the calling `describe` with `defaults()` under each call's `env`,
- * and kills what is still running after each test.
+ * and kills what is still running after each test — a spawn still starting too,
+ * once it has: a test that timed out under load may still be waiting for one, and
+ * a child left running keeps the jest worker from exiting. A spawn that completes
+ * after the last test is killed at once.
  */
 export function useSpawnedApps(
   defaults: () => Record<string, string>,
 ): (env?: Record<string, string>) => Promise<SpawnedApp> {
-  const running: SpawnedApp[] = [];
-  afterEach(() => {
-    for (const app of running.splice(0)) app.proc.kill('SIGKILL');
+  const running = new Set<SpawnedApp>();
+  const starting = new Set<Promise<unknown>>();
+  let ended = false;
+  const killAll = async () => {
+    await Promise.allSettled([...starting]);
+    for (const app of running) app.proc.kill('SIGKILL');
+    running.clear();
+  };
+  afterEach(killAll);
+  afterAll(async () => {
+    ended = true;
+    await killAll();
   });
   return async (env = {}) => {
-    const app = await spawnApp({ ...defaults(), ...env });
-    running.push(app);
-    return app;
+    const spawning = spawnApp({ ...defaults(), ...env });
+    starting.add(spawning);
+    try {
+      const app = await spawning;
+      if (ended) {
+        app.proc.kill('SIGKILL');
+        throw new Error('spawned after the last test of its describe');
+      }
+      running.add(app);
+      return app;
+    } finally {
+      starting.delete(spawning);
+    }
   };
 }
