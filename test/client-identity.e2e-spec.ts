@@ -139,9 +139,9 @@ describe('client identity stays home (issue 27, item 2)', () => {
     expect(wire(native.seen)).not.toContain(IDS.claudeUser);
     expect(JSON.parse(native.seen.body.toString()).metadata).toBeUndefined();
     // Besides Claude Code's own betas and billing line (their rules, SPEC §13).
-    expect(native.res.headers['x-copilot-adjusted'].split(',')).toContain(
-      'metadata-user-id',
-    );
+    expect(
+      String(native.res.headers['x-copilot-adjusted']).split(','),
+    ).toContain('metadata-user-id');
 
     const bridged = await send(claudeCodeTurn('gpt-4o'), '/chat/completions');
     expect(bridged.res.status).toBe(200);
