@@ -18,6 +18,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RequestContextModule } from './request-context/request-context.module';
 import { RedisModule } from './redis/redis.module';
 import { HttpModule } from './http/http.module';
+import { SeatsModule } from './seats/seats.module';
 
 /** Keys are on with any key configured, or a keys file (it may gain keys on reload). */
 const keysRequired = (settings: Settings) =>
@@ -52,6 +53,7 @@ export class AppModule {
         ...(rateLimited(settings) ? [RateLimitModule] : []),
         ModelsModule,
         UsageModule,
+        SeatsModule,
         HealthModule,
         StatusModule,
         DashboardModule,

@@ -11,6 +11,7 @@ import { readRateLimitConfig } from './rate-limit.config';
 import { readSavedGithubToken } from './saved-token';
 import { readUsageConfig } from './usage.config';
 import { readBridgeConfig } from './bridge.config';
+import { readSeatsConfig } from './seats.config';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -37,6 +38,7 @@ export interface Settings {
   cache: ReturnType<typeof readCacheConfig>;
   usage: ReturnType<typeof readUsageConfig>;
   bridge: ReturnType<typeof readBridgeConfig>;
+  seats: ReturnType<typeof readSeatsConfig>;
 }
 
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
@@ -97,6 +99,7 @@ export function parseSettings(
     cache: readCacheConfig(env),
     usage: readUsageConfig(env),
     bridge: readBridgeConfig(env),
+    seats: readSeatsConfig(env, clientKeys.keys),
   };
   const { app, copilot, auth } = settings;
 
@@ -104,7 +107,11 @@ export function parseSettings(
     env.problems.push(
       'COPILOT_TOKEN and GITHUB_TOKEN are both set: choose one mode',
     );
-  } else if (!copilot.copilotToken && !copilot.githubToken) {
+  } else if (
+    !copilot.copilotToken &&
+    !copilot.githubToken &&
+    !onlyOwnSeats(auth.clientKeys)
+  ) {
     env.problems.push(MISSING_CREDENTIALS);
   }
 
@@ -121,6 +128,11 @@ export function parseSettings(
 
   if (env.problems.length > 0) throw new ConfigValidationError(env.problems);
   return settings;
+}
+
+/** Every key uses its holder's own seat: the proxy needs no login of its own. */
+export function onlyOwnSeats(keys: readonly ClientKey[]): boolean {
+  return keys.length > 0 && keys.every((key) => key.seat === 'own');
 }
 
 /** The process's settings: its environment and the token `npm run login` saved. */

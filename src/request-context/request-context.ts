@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { CopilotTokenProvider } from '../copilot/token/copilot-token.provider';
 import {
   ModelEndpoint,
   modelEndpoint,
@@ -14,6 +15,10 @@ export class RequestContext {
   readonly startedAt = performance.now();
   /** The name of the matched client key (never the key). */
   keyName: string | undefined;
+  /** The tokens of the key's own Copilot seat (SPEC §14); undefined: the proxy's login. */
+  seatTokens: CopilotTokenProvider | undefined;
+  /** The key's own seat's GitHub login, when it has one. */
+  seatLogin: string | undefined;
   /** The `model` of an inspected body. */
   model: string | undefined;
   /**

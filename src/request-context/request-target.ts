@@ -41,7 +41,7 @@ const FAMILY =
   /^(\/v1)?\/(chat\/completions|models|embeddings|responses)(?=[/?]|$)|^\/v1\/messages(?=[/?]|$)/;
 /** The service's own endpoints: answered by Nest's controllers, never proxied. */
 const SERVICE =
-  /^\/(?:(healthz|readyz|metrics|usage|dashboard)(?=[/?]|$)|(?=\?|$))/;
+  /^\/(?:(healthz|readyz|metrics|usage|dashboard|seats)(?=[/?]|$)|(?=\?|$))/;
 
 /** A %-escape of an unreserved character, `/` or `\`: never needed in a path. */
 const NEEDLESS_ESCAPE =
