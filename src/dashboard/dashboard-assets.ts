@@ -30,6 +30,8 @@ export const OWN_FILES = [
   'dom.js',
   'format.js',
   'usage-tables.js',
+  'seat-panel.js',
+  'seat-panel.css',
 ];
 
 /** The name the chart library is served under (`/dashboard/chart.umd.min.js`). */
