@@ -6,7 +6,7 @@ import { FakeSeatsGitHub } from './support/fake-seats-github';
 import { waitFor } from './support/http-client';
 import { keysFile } from './support/keys-file';
 import { RedisServer } from './support/redis-server';
-import { spawnApp, SpawnedApp } from './support/spawn-app';
+import { launchNode, spawnApp, SpawnedApp } from './support/spawn-app';
 import {
   emptyConfigHome,
   redisConnected,
@@ -332,6 +332,26 @@ describe('Seats: each key on its own Copilot seat (SPEC §14)', () => {
       .get('/seats/link')
       .set('authorization', `Bearer ${ALICE}`)
       .expect(200, { state: 'none' });
+  });
+
+  it('links the seat of PROXY_KEY from the command line: npm run login -- --seat', async () => {
+    const cli = await launchNode(
+      [join(__dirname, '..', 'dist', 'login', 'login.cli.js'), '--seat'],
+      {
+        PATH: process.env.PATH ?? '',
+        PROXY_KEY: CAROL,
+        PROXY_URL: proxy.url,
+      },
+      { waitForListen: false, label: 'login --seat' },
+    );
+    await waitFor(() => /enter the code: SEAT-\d+/.test(cli.stdout()));
+    const code = /enter the code: (SEAT-\d+)/.exec(cli.stdout())![1];
+    expect(cli.stdout()).toContain('https://github.com/login/device');
+    world.github.approve(code, 'carol');
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stdout()).toContain('uses the Copilot seat of carol');
+    await chat(proxy.url, CAROL).expect(200);
+    expect(lastSeat(world)).toBe('carol');
   });
 
   it('refuses to link a shared key', async () => {
