@@ -134,6 +134,13 @@ keys:
     await expect(panel.locator('h2').textContent()).resolves.toBe(
       'GitHub Copilot connected',
     );
+    // The seat's own plan and quota, from its /usage.
+    await page
+      .locator('#seat-plan', { hasText: 'Plan: individual' })
+      .waitFor({ state: 'visible' });
+    await expect(page.locator('#seat-plan').textContent()).resolves.toBe(
+      'Plan: individual · 300 of 300 premium requests left',
+    );
     await save(page, 'seat-panel-linked.png');
     // The proxy agrees: the key's requests now go on alice's seat.
     const res = await fetch(`${proxy.url}/v1/chat/completions`, {

@@ -468,6 +468,26 @@ describe('Seats: replicas sharing Redis', () => {
     await chat(b.url, BOB).expect(403);
   });
 
+  it('tells a flow started on one replica from the other, and serves its seat there', async () => {
+    const started = await request(a.url)
+      .post('/seats/link')
+      .set('authorization', `Bearer ${CAROL}`)
+      .expect(200);
+    await request(b.url)
+      .get('/seats/link')
+      .set('authorization', `Bearer ${CAROL}`)
+      .expect(200, { state: 'pending' });
+    world.github.approve(started.body.user_code as string, 'carol');
+    await waitFor(async () => {
+      const res = await request(b.url)
+        .get('/seats/link')
+        .set('authorization', `Bearer ${CAROL}`);
+      return res.body.state === 'linked' && res.body.login === 'carol';
+    });
+    await chat(b.url, CAROL).expect(200);
+    expect(lastSeat(world)).toBe('carol');
+  });
+
   it('keeps no GitHub or Copilot token in any Redis value', async () => {
     const client = a.app.get<{ client: import('ioredis').Redis }>(
       (await import('../src/redis/redis-connection')).REDIS,

@@ -182,11 +182,45 @@ function showWaiting(key, code) {
 }
 
 function showLinked(key, login) {
+  const plan = el('p', { id: 'seat-plan', class: 'muted' });
   show(
     title('GitHub Copilot connected'),
-    el('p', {}, 'Your requests use the Copilot seat of ', el('strong', { id: 'seat-login', text: login }), '.'),
-    el('div', { class: 'seat-actions' }, button('Disconnect', () => void unlink(key))),
+    el(
+      'p',
+      {},
+      'Your requests use the Copilot seat of ',
+      el('strong', { id: 'seat-login', text: login }),
+      '.',
+    ),
+    plan,
+    el(
+      'div',
+      { class: 'seat-actions' },
+      button('Disconnect', () => void unlink(key)),
+    ),
   );
+  void describePlan(key, plan);
+}
+
+/** The seat's own plan and premium requests left, from its `/usage`. */
+async function describePlan(key, node) {
+  const res = await fetch('/usage', {
+    headers: { authorization: `Bearer ${key}` },
+    cache: 'no-store',
+  }).catch(() => undefined);
+  const usage = await res?.json().catch(() => undefined);
+  const copilot = usage?.seatAccount?.copilot;
+  if (!copilot?.copilot_plan) return;
+  const premium = copilot.quota_snapshots?.premium_interactions;
+  const left =
+    premium?.unlimited === true
+      ? 'premium requests unlimited'
+      : typeof premium?.remaining === 'number'
+        ? `${premium.remaining} of ${premium.entitlement} premium requests left`
+        : undefined;
+  node.textContent = [`Plan: ${copilot.copilot_plan}`, left]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 async function unlink(key) {
