@@ -142,7 +142,9 @@ describe('Kubernetes manifests', () => {
       },
     });
     const secret = find('Secret', 'copilot-proxy-seats');
-    expect(secret.stringData).toEqual({ SEATS_SECRET: expect.stringMatching(/^<.*>$/) });
+    expect(secret.stringData).toEqual({
+      SEATS_SECRET: expect.stringMatching(/^<.*>$/),
+    });
     expect(byFile['kustomization.yaml'][0].resources).not.toContain(
       'seats-secret.example.yaml',
     );

@@ -14,7 +14,7 @@ describe('per-seat account state', () => {
   const metrics = new MetricsService();
 
   it("keeps a seat's quota snapshots apart from the proxy's and from other seats'", () => {
-    const account = new CopilotAccount(config as never, metrics);
+    const account = new CopilotAccount(config, metrics);
     const headers = (rem: string) => [
       'x-quota-snapshot-premium_interactions',
       `ent=300&rem=${rem}`,
@@ -36,7 +36,7 @@ describe('per-seat account state', () => {
     const warn = jest
       .spyOn(Logger.prototype, 'warn')
       .mockImplementation(() => undefined);
-    const fingerprint = new CopilotFingerprint(config as never, metrics);
+    const fingerprint = new CopilotFingerprint(config, metrics);
     fingerprint.observe(466, 'alice');
     fingerprint.observe(466, 'alice');
     fingerprint.observe(466, 'bob');

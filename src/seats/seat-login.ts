@@ -35,8 +35,7 @@ export async function seatLogin(
       );
     }
     const body = (await res.json().catch(() => undefined)) as
-      | { error?: { message?: string } }
-      | undefined;
+      { error?: { message?: string } } | undefined;
     if (!res.ok) {
       throw new SeatLoginError(
         `the proxy answered ${res.status}: ${body?.error?.message ?? res.statusText}`,

@@ -3,7 +3,7 @@
 // (POST /seats/link), shows the code and GitHub's page, waits while the proxy
 // polls GitHub (GET /seats/link), then shows the linked login. A key on the
 // proxy's shared login never sees it. Its own module and style sheet: the page
-// only loads it.
+// only loads them.
 import { $, el } from './dom.js';
 
 const STORED_KEY = 'copilot-proxy.dashboard.key';
@@ -28,11 +28,6 @@ async function seatApi(method, key) {
 
 function mount() {
   if (panel.node) return panel.node;
-  const link = el('link', {
-    rel: 'stylesheet',
-    href: '/dashboard/seat-panel.css',
-  });
-  document.head.append(link);
   panel.node = el('section', {
     id: 'seat-panel',
     class: 'card seat-panel',
@@ -143,9 +138,14 @@ async function start(key) {
       title('Connect your GitHub Copilot'),
       el('p', {
         class: 'seat-ended',
-        text: body?.error?.message ?? 'The proxy could not start the connection.',
+        text:
+          body?.error?.message ?? 'The proxy could not start the connection.',
       }),
-      el('div', { class: 'seat-actions' }, button('Try again', () => void start(key), true)),
+      el(
+        'div',
+        { class: 'seat-actions' },
+        button('Try again', () => void start(key), true),
+      ),
     );
     return;
   }
@@ -157,8 +157,15 @@ function showWaiting(key, code) {
     // A flow started elsewhere (another tab, the CLI): its code is not known here.
     show(
       title('Connect your GitHub Copilot'),
-      el('p', { class: 'seat-waiting', text: 'Waiting for GitHub: a connection was started for this key…' }),
-      el('div', { class: 'seat-actions' }, button('Start again', () => void start(key))),
+      el('p', {
+        class: 'seat-waiting',
+        text: 'Waiting for GitHub: a connection was started for this key…',
+      }),
+      el(
+        'div',
+        { class: 'seat-actions' },
+        button('Start again', () => void start(key)),
+      ),
     );
     return;
   }
@@ -171,13 +178,22 @@ function showWaiting(key, code) {
   });
   show(
     title('Connect your GitHub Copilot'),
-    el('ol', { class: 'seat-steps' },
+    el(
+      'ol',
+      { class: 'seat-steps' },
       el('li', {}, 'Open ', page, ' (signed in to GitHub as yourself).'),
       el('li', {}, 'Enter this code:'),
     ),
     el('p', { id: 'seat-code', class: 'seat-code', text: code.user_code }),
-    el('p', { class: 'seat-waiting muted', text: 'Waiting for you to approve it on GitHub…' }),
-    el('div', { class: 'seat-actions' }, button('Get a new code', () => void start(key))),
+    el('p', {
+      class: 'seat-waiting muted',
+      text: 'Waiting for you to approve it on GitHub…',
+    }),
+    el(
+      'div',
+      { class: 'seat-actions' },
+      button('Get a new code', () => void start(key)),
+    ),
   );
 }
 
@@ -230,7 +246,9 @@ async function unlink(key) {
   if (ok) render(key, body, generation);
 }
 
-$('key-form')?.addEventListener('submit', () => queueMicrotask(() => void check()));
+$('key-form')?.addEventListener('submit', () =>
+  queueMicrotask(() => void check()),
+);
 $('sign-out')?.addEventListener('click', () => {
   panel.generation++;
   hide();
