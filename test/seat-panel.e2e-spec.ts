@@ -113,6 +113,7 @@ keys:
     await expect(panel.locator('h2').textContent()).resolves.toBe(
       'Connect your GitHub Copilot',
     );
+    await save(page, 'seat-panel-offer.png');
     await panel.getByRole('button', { name: 'Connect GitHub Copilot' }).click();
     const code = page.locator('#seat-code');
     await code.waitFor({ state: 'visible' });
