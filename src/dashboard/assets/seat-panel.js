@@ -66,15 +66,29 @@ function button(text, onClick, primary = false) {
   return node;
 }
 
+/** The key's `/usage`: its `seat` says whether it has one of its own. */
+async function usageOf(key) {
+  const res = await fetch('/usage', {
+    headers: { authorization: `Bearer ${key}` },
+    cache: 'no-store',
+  }).catch(() => undefined);
+  return res?.ok ? res.json().catch(() => undefined) : undefined;
+}
+
 /** Reads the key's seat and shows what fits: nothing, the offer, the wait, the login. */
 async function check() {
   const generation = ++panel.generation;
   clearTimeout(panel.timer);
   const key = sessionStorage.getItem(STORED_KEY);
   if (!key) return hide();
+  // A shared key (or a wrong one, which the page reports itself) has no seat to link.
+  const seat = (await usageOf(key))?.seat;
+  if (generation !== panel.generation) return;
+  document.documentElement.dataset.seat =
+    typeof seat === 'object' && seat !== null ? 'own' : 'none';
+  if (document.documentElement.dataset.seat !== 'own') return hide();
   const { ok, body } = await seatApi('GET', key);
   if (generation !== panel.generation) return;
-  // 400: a shared key; 401: a wrong key (the page says so itself).
   if (!ok) return hide();
   render(key, body, generation);
 }
@@ -220,11 +234,7 @@ function showLinked(key, login) {
 
 /** The seat's own plan and premium requests left, from its `/usage`. */
 async function describePlan(key, node) {
-  const res = await fetch('/usage', {
-    headers: { authorization: `Bearer ${key}` },
-    cache: 'no-store',
-  }).catch(() => undefined);
-  const usage = await res?.json().catch(() => undefined);
+  const usage = await usageOf(key);
   const copilot = usage?.seatAccount?.copilot;
   if (!copilot?.copilot_plan) return;
   const premium = copilot.quota_snapshots?.premium_interactions;
