@@ -65,7 +65,8 @@ export class ProxyService {
     const context = requestContext(req);
     const built = buildUpstreamRequest(context, req, this.fingerprint.policy);
     // A `seat: own` key's requests go on its holder's seat (SPEC §14).
-    await this.seats.attach(context);
+    const seating = this.seats.attach(context);
+    if (seating) await seating;
     await this.cooldown.check(context);
     if (context.endpoint === undefined) await this.usage.precheck(context, res);
     if (await this.modelsCache.serve(context, req, res)) return;

@@ -24,9 +24,17 @@ export class SeatStage {
     private readonly catalog: ModelCatalog,
   ) {}
 
-  async attach(context: RequestContext): Promise<void> {
+  /** Undefined, at no cost, for a request that is not on a `seat: own` key. */
+  attach(context: RequestContext): Promise<void> | undefined {
     const name = context.keyName;
     if (name === undefined || this.keys.named(name)?.seat !== 'own') return;
+    return this.attachSeat(context, name);
+  }
+
+  private async attachSeat(
+    context: RequestContext,
+    name: string,
+  ): Promise<void> {
     const seat = await this.seats.seat(name);
     if (!seat) throw new ProxyError('seat_not_linked');
     context.seatTokens = seat.tokens;
