@@ -167,7 +167,46 @@ async function expectFigures(
   }
 }
 
+/** What the chart draws now: series by model, their colours, and the dates under the bars. */
+function drawnChart(page: Page) {
+  return page.evaluate(() => {
+    const canvas = document.getElementById('chart') as HTMLCanvasElement;
+    const chart = (
+      window as unknown as {
+        Chart: {
+          getChart(c: HTMLCanvasElement): {
+            data: {
+              labels: string[];
+              datasets: {
+                label: string;
+                data: number[];
+                backgroundColor: string;
+              }[];
+            };
+            scales: { x: { ticks: { label: string }[] } };
+          };
+        };
+      }
+    ).Chart.getChart(canvas);
+    return {
+      labels: chart.data.labels.length,
+      lastLabel: chart.data.labels.at(-1),
+      lastTick: chart.scales.x.ticks.at(-1)?.label,
+      series: Object.fromEntries(
+        chart.data.datasets.map((d) => [d.label, d.data]),
+      ),
+      colors: Object.fromEntries(
+        chart.data.datasets.map((d) => [d.label, d.backgroundColor]),
+      ),
+    };
+  });
+}
+
 describe('the usage dashboard in a real browser', () => {
+  /** Alice's models' colours, seen in her own view (compared with the admin's). */
+  let aliceColors: Record<string, string> = {};
+  /** Proxies of single tests, whose pages the browser loaded too. */
+  const otherOrigins: string[] = [];
   let fake: FakeCopilotApi;
   let proxy: TestApp;
   let open: { fake: FakeCopilotApi; proxy: TestApp };
@@ -447,28 +486,7 @@ describe('the usage dashboard in a real browser', () => {
     ).json()) as HistoryBody;
     const days = history.keys[0].days;
     expect(days).toHaveLength(30);
-    const drawn = () =>
-      page.evaluate(() => {
-        const canvas = document.getElementById('chart') as HTMLCanvasElement;
-        const chart = (
-          window as unknown as {
-            Chart: {
-              getChart(c: HTMLCanvasElement): {
-                data: {
-                  labels: string[];
-                  datasets: { label: string; data: number[] }[];
-                };
-              };
-            };
-          }
-        ).Chart.getChart(canvas);
-        return {
-          labels: chart.data.labels.length,
-          series: Object.fromEntries(
-            chart.data.datasets.map((d) => [d.label, d.data]),
-          ),
-        };
-      });
+    const drawn = () => drawnChart(page);
     const perModel = (measure: (c: Counters) => number) => {
       const models = new Set(days.flatMap((d) => Object.keys(d.models)));
       return Object.fromEntries(
@@ -499,6 +517,44 @@ describe('the usage dashboard in a real browser', () => {
         expect(credits.series[model][i]).toBeCloseTo(value, 9),
       );
     }
+
+    // Premium requests per day, a chart of their own.
+    await page.locator('[data-metric="premium"]').click();
+    await expect(page.locator('#chart-title').textContent()).resolves.toBe(
+      'Premium requests per day',
+    );
+    const premium = await drawn();
+    const premiumExpected = perModel((c) => c.premiumRequests);
+    expect(
+      Object.values(premiumExpected)
+        .flat()
+        .some((v) => v > 0),
+    ).toBe(true);
+    for (const [model, values] of Object.entries(premiumExpected)) {
+      // A model that cost no premium request (×0) draws no series.
+      if (values.every((v) => v === 0)) {
+        expect(premium.series[model]).toBeUndefined();
+        continue;
+      }
+      values.forEach((value, i) =>
+        expect(premium.series[model][i]).toBeCloseTo(value, 9),
+      );
+    }
+
+    // The newest bar is dated: the last tick under the bars is today's date.
+    for (const view of [tokens, credits, premium]) {
+      expect(view.lastTick).toBe(view.lastLabel);
+      expect(view.lastLabel).toBe(
+        await page.evaluate(
+          `import('/dashboard/format.js').then((f) => f.day(${JSON.stringify(days.at(-1)!.date)}))`,
+        ),
+      );
+    }
+    // A model keeps its colour whatever is drawn.
+    expect(credits.colors).toEqual(tokens.colors);
+    for (const [model, color] of Object.entries(premium.colors))
+      expect(color).toBe(tokens.colors[model]);
+    aliceColors = tokens.colors;
     await page.close();
   });
 
@@ -574,6 +630,25 @@ describe('the usage dashboard in a real browser', () => {
     );
     expect(labels).toEqual(['claude-opus-4.6', 'gpt-4.1']);
     await page.locator('#chart-key').selectOption('');
+    // Colours follow the model, not its rank among what is drawn.
+    const all = await drawnChart(page);
+    expect(Object.keys(all.colors).length).toBeGreaterThan(2);
+    for (const [model, color] of Object.entries(aliceColors))
+      expect({ model, color: all.colors[model] }).toEqual({ model, color });
+
+    // The proxy's premium count beside GitHub's, each saying what it covers.
+    const proxyPremium = usage.keys!.reduce(
+      (total, entry) =>
+        total +
+        entry.periods.find((p) => p.period === 'month')!.totals.premiumRequests,
+      0,
+    );
+    const relation = await shownFigures(page, '#account-card');
+    expect(relation.proxyPremium.value).toBeCloseTo(proxyPremium, 9);
+    expect(relation.premiumUsedOnGitHub.value).toBe(37.5);
+    await expect(
+      page.locator('[data-field="premiumUsedOnGitHub"]').textContent(),
+    ).resolves.toMatch(/every client of the account/);
 
     await save(page, 'dashboard.png', true);
     await save(page, 'dashboard-fold.png');
@@ -590,6 +665,77 @@ describe('the usage dashboard in a real browser', () => {
     await save(page, 'dashboard-narrow.png', true);
     expect(await violationsOn(page)).toEqual([]);
     await page.close();
+  });
+
+  it('shows a key at its budget why its calls are refused, above the fold at 1280×800, and its team lead which keys are at theirs', async () => {
+    const CAROL = 'sk-carol-dashboard-0123456789';
+    const LEAD = 'sk-lead-dashboard-0123456789';
+    const budgetFake = await new FakeCopilotApi().start();
+    const keysFile = join(mkdtempSync(join(tmpdir(), 'dash-keys-')), 'k.yaml');
+    writeFileSync(
+      keysFile,
+      `keys:\n  - name: lead\n    key: ${LEAD}\n    readAllUsage: true\n  - name: carol\n    key: ${CAROL}\n    quota: { period: day, tokens: 1000 }\n`,
+    );
+    const budgetProxy = await startApp({
+      COPILOT_TOKEN: 'test-copilot-token',
+      COPILOT_API_BASE_URL: budgetFake.url,
+      PROXY_KEYS_FILE: keysFile,
+    });
+    otherOrigins.push(new URL(budgetProxy.url).origin);
+    try {
+      budgetFake.script(
+        '/chat/completions',
+        chatAnswer('gpt-4.1', 1_200, 300, 0),
+      );
+      const spent = await fetch(`${budgetProxy.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${CAROL}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          model: 'gpt-4.1',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'Hi' }],
+        }),
+      });
+      expect(spent.status).toBe(200);
+      await spent.text();
+
+      const page = await newPage();
+      await page.goto(`${budgetProxy.url}/dashboard`);
+      await page.locator('#key').fill(CAROL);
+      await page.locator('#key').press('Enter');
+      const alert = page.locator('#budget-alert');
+      await alert.waitFor({ state: 'visible' });
+      await expect(
+        page.locator('#budget-alert-title').textContent(),
+      ).resolves.toBe('Budget used up');
+      await expect(alert.textContent()).resolves.toMatch(
+        /This key has used 1\.5k of 1k tokens today: its model calls are refused until the budget resets in \d+ (min|h)/,
+      );
+      const box = (await alert.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(800);
+      expect(await violationsOn(page)).toEqual([]);
+      await save(page, 'dashboard-over-budget.png');
+
+      // The lead sees which key is at its budget, by name.
+      await page.locator('#sign-out').click();
+      await page.locator('#key').fill(LEAD);
+      await page.locator('#key').press('Enter');
+      await page.locator('#budget-alert [data-key="carol"]').waitFor();
+      await expect(
+        page.locator('#budget-alert-title').textContent(),
+      ).resolves.toBe('Keys at their budget');
+      await expect(
+        page.locator('#budget-alert [data-key="carol"]').textContent(),
+      ).resolves.toMatch(/^carol has used 1\.5k of 1k tokens today/);
+      await save(page, 'dashboard-lead.png');
+      await page.close();
+    } finally {
+      await budgetProxy.close();
+      await budgetFake.stop();
+    }
   });
 
   it('reads the figures again every 30 s', async () => {
@@ -669,6 +815,13 @@ describe('the usage dashboard in a real browser', () => {
     const month = usage.periods.find((p) => p.period === 'month')!;
     expect(month.totals.requests).toBe(1);
     await expectFigures(page, '[data-key="anonymous"]', figuresOf(month));
+    // Not "Your key: anonymous": nobody signed in, everyone is counted here.
+    await expect(page.locator('#keys-heading').textContent()).resolves.toBe(
+      'All clients (keys are off)',
+    );
+    await expect(
+      page.locator('[data-key="anonymous"] th').textContent(),
+    ).resolves.toBe('Everyone (no key asked)');
     // ent=300, rem=40 (%): 120 left, until the snapshot's reset date.
     const account = await shownFigures(page, '#account-card');
     expect(account.premiumRemaining.value).toBe(120);
@@ -737,7 +890,11 @@ describe('the usage dashboard in a real browser', () => {
   it('loaded nothing from outside the proxy and met no CSP violation or script error on any page', () => {
     const origins = new Set(fetched.map((url) => new URL(url).origin));
     expect([...origins].sort()).toEqual(
-      [new URL(proxy.url).origin, new URL(open.proxy.url).origin].sort(),
+      [
+        new URL(proxy.url).origin,
+        new URL(open.proxy.url).origin,
+        ...otherOrigins,
+      ].sort(),
     );
     expect(fetched).toContainEqual(`${proxy.url}/dashboard/chart.umd.min.js`);
     expect(violations).toEqual([]);

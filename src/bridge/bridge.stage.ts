@@ -33,6 +33,8 @@ const DIRECTIONS: readonly Direction[] = [
 /** What to send upstream for a model call, and how to answer when it was translated. */
 export interface BridgePlan {
   request: UpstreamRequest;
+  /** The body the bridge wrote, parsed (a translated call), for the stages after it. */
+  body?: unknown;
   translation?: AnswerTranslation;
 }
 
@@ -128,6 +130,7 @@ export class BridgeStage {
   ): BridgePlan {
     const notes: BridgeNotes = { ignored: [] };
     let bytes: Buffer;
+    let written: unknown;
     let tools;
     let includeUsage = false;
     try {
@@ -137,10 +140,8 @@ export class BridgeStage {
         read.maxOutputTokens = maxOutputTokens;
       tools = read.tools;
       includeUsage = read.includeUsage === true;
-      bytes = Buffer.from(
-        JSON.stringify(direction.writeRequest(read, notes)),
-        'utf8',
-      );
+      written = direction.writeRequest(read, notes);
+      bytes = Buffer.from(JSON.stringify(written), 'utf8');
     } catch (error) {
       if (error instanceof RangeError) {
         // A body nested past the stack (a schema 100,000 levels deep).
@@ -174,6 +175,7 @@ export class BridgeStage {
     if (notes.ignored.length > 0)
       extra['X-Bridge-Ignored'] = notes.ignored.join(', ');
     return {
+      body: written,
       request: {
         ...request,
         path: API_PATHS[direction.upstream],

@@ -12,6 +12,7 @@ import { readSavedGithubToken } from './saved-token';
 import { readUsageConfig } from './usage.config';
 import { readBridgeConfig } from './bridge.config';
 import { readSeatsConfig } from './seats.config';
+import { readCompatConfig } from './compat.config';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -39,6 +40,7 @@ export interface Settings {
   usage: ReturnType<typeof readUsageConfig>;
   bridge: ReturnType<typeof readBridgeConfig>;
   seats: ReturnType<typeof readSeatsConfig>;
+  compat: ReturnType<typeof readCompatConfig>;
 }
 
 /** Typed access to the settings: `config.get('copilot', { infer: true })`. */
@@ -100,6 +102,7 @@ export function parseSettings(
     usage: readUsageConfig(env),
     bridge: readBridgeConfig(env),
     seats: readSeatsConfig(env, clientKeys.keys),
+    compat: readCompatConfig(env),
   };
   const { app, copilot, auth } = settings;
 

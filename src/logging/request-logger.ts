@@ -60,6 +60,7 @@ export class RequestLogger {
           modelRequested: context.modelRequested,
           bridge: context.bridge,
           bridgeIgnored: context.bridgeIgnored?.join(', '),
+          adjusted: context.adjustments?.join(','),
           initiator: context.initiator,
           initiatorReason: context.initiatorReason,
           stream: context.stream,

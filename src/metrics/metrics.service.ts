@@ -112,6 +112,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly adjustments = new Counter({
+    name: 'copilot_proxy_adjustments_total',
+    help: 'Exchanges the compatibility stage adjusted for Copilot (SPEC §13), by rule name',
+    labelNames: ['rule'] as const,
+    registers: [this.registry],
+  });
+
   readonly cooldowns = new Counter({
     name: 'copilot_proxy_copilot_cooldowns_total',
     help: 'Cooldowns started by a Copilot 429 that named a limit (x-ratelimit-exceeded), by limit',

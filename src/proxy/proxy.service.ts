@@ -22,6 +22,7 @@ import { UsageTap } from '../usage/usage-tap';
 import { UsageService } from '../usage/usage.service';
 import { ResponseRelay } from './response-relay';
 import { BridgeStage } from '../bridge/bridge.stage';
+import { CompatStage } from '../compat/compat.stage';
 import type { CachedHead } from '../cache/response-cache';
 import { buildUpstreamRequest } from './upstream-request';
 import { SeatStage } from '../seats/seat.stage';
@@ -34,7 +35,8 @@ import { SeatStage } from '../seats/seat.stage';
  * 3. `/models` from the account's cache;
  * 4. inspect a model request's body (initiator and vision headers), then the
  *    bridge: resolve its model id, and translate it when the model is served
- *    on another API than the client's;
+ *    on another API than the client's; then the compatibility stage: the
+ *    smallest edits the real Copilot needs to accept what goes up (SPEC §13);
  * 5. admit a model call against its key's quota, its cost reserved;
  * 6. the response cache: a hit answers here and gives the reservation back;
  * 7. call upstream (token, transport, one 401 retry);
@@ -59,6 +61,7 @@ export class ProxyService {
     private readonly bridge: BridgeStage,
     private readonly fingerprint: CopilotFingerprint,
     private readonly seats: SeatStage,
+    private readonly compat: CompatStage,
   ) {}
 
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -72,6 +75,11 @@ export class ProxyService {
     if (await this.modelsCache.serve(context, req, res)) return;
     const inspected = await this.inspector.inspect(context, built, req);
     const plan = await this.bridge.plan(context, inspected);
+    const adjusted = this.compat.adjust(
+      context,
+      plan.request,
+      plan.body ?? inspected.body,
+    );
     if (context.endpoint !== undefined) await this.usage.admit(context, res);
     // Keyed by the client's request, whatever goes upstream for it.
     const lookup = await this.responseCache.lookup(
@@ -84,8 +92,7 @@ export class ProxyService {
       this.usage.recordCacheHit(context);
       return;
     }
-    const sent =
-      plan.request === inspected.request ? lookup.request : plan.request;
+    const sent = adjusted === inspected.request ? lookup.request : adjusted;
     const request = await this.tokenCount.prepare(context, sent, res);
     if (!request) return;
     const upstream = await this.callUpstream(context, request);
@@ -171,7 +178,8 @@ export class ProxyService {
 }
 
 /** Headers the proxy sets for one request: never kept with a cached answer. */
-const OWN_HEADERS = /^(x-request-id|x-cache|age|x-quota-|x-ratelimit-)/i;
+const OWN_HEADERS =
+  /^(x-request-id|x-cache|age|x-quota-|x-ratelimit-|x-copilot-adjusted)/i;
 
 /** What the client got of a translated answer, as it is kept in the cache. */
 function translatedHead(res: ServerResponse): CachedHead {

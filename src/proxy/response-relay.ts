@@ -16,6 +16,12 @@ import { PipeOutcome, StreamPipe } from '../http/stream-pipe';
 import type { BodyTap } from '../http/body-tap';
 import type { AnswerTranslation } from '../bridge/answer-translation';
 
+/** Rule names are ASCII by construction; the header stays short whatever their count. */
+export function adjustedHeader(names: readonly string[]): string {
+  const value = names.join(',');
+  return value.length <= 256 ? value : `${value.slice(0, 250)},...`;
+}
+
 const CUT_DETAIL: Partial<Record<PipeOutcome, (idleMs: number) => string>> = {
   idle_timeout: (idleMs) =>
     `upstream body idle for ${idleMs} ms: connection cut`,
@@ -110,13 +116,16 @@ export class ResponseRelay {
   /**
    * Headers the proxy answers for itself: its own `X-Cache` (never the
    * upstream's) when the response cache saw the request, and the account's
-   * `x-quota-snapshot-*` only for a key that may read the account's usage.
+   * `x-quota-snapshot-*` only for a key that may read the account's usage,
+   * and `X-Copilot-Adjusted` naming the compatibility rules applied (SPEC §13).
    */
   private ownHeadersOnly(
     context: RequestContext,
     headers: Record<string, string | string[]>,
   ): void {
     if (context.cache !== undefined) deleteHeader(headers, 'x-cache');
+    if (context.adjustments !== undefined)
+      headers['X-Copilot-Adjusted'] = adjustedHeader(context.adjustments);
     if (
       context.keyName === undefined ||
       this.keys.named(context.keyName)?.readAllUsage

@@ -61,6 +61,8 @@ export class RequestContext {
   bridge: string | undefined;
   /** Fields the translation left out (the `X-Bridge-Ignored` answer header). */
   bridgeIgnored: string[] | undefined;
+  /** Compatibility rules applied to this exchange (the `X-Copilot-Adjusted` header). */
+  adjustments: string[] | undefined;
   /** The model id the client asked for, when it was resolved to another. */
   modelRequested: string | undefined;
   private abortController: AbortController | undefined;

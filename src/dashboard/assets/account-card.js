@@ -1,5 +1,6 @@
 // The Copilot account's quota, for a caller who may read it (readAllUsage, or
 // keys off): premium interactions left and their reset date.
+import { creditsOf, sum } from './counters.js';
 import { $, el, figure } from './dom.js';
 import * as format from './format.js';
 
@@ -73,7 +74,44 @@ function quotaParts(quota) {
   ];
 }
 
-export function renderAccount(account) {
+/**
+ * How the proxy's own count relates to GitHub's: GitHub counts every client of
+ * the account over its billing cycle; the proxy counts what passed through it
+ * this calendar month. Side by side, with what each covers.
+ */
+function relation(quota, keys) {
+  const month = sum(
+    ...keys.map((k) => k.periods.find((p) => p.period === 'month')?.totals),
+  );
+  const proxied = month.premiumRequests;
+  const parts = [
+    el('span', { class: 'tile-label', text: 'Through this proxy' }),
+    el(
+      'p',
+      { class: 'relation' },
+      figure('strong', 'proxyPremium', proxied, format.decimal(proxied)),
+      el('span', {
+        class: 'muted',
+        text: ` premium requests this month (${format.credits(creditsOf(month))} AI credits), all keys`,
+      }),
+    ),
+  ];
+  if (quota && !quota.unlimited && Number.isFinite(quota.entitlement)) {
+    const usedOnGitHub =
+      Math.round((quota.entitlement - quota.remaining) * 10) / 10;
+    parts.push(
+      el('p', {
+        class: 'source',
+        'data-field': 'premiumUsedOnGitHub',
+        'data-value': usedOnGitHub,
+        text: `GitHub counts ${format.decimal(usedOnGitHub)} of ${format.decimal(quota.entitlement)} used this cycle, from every client of the account (editors included), since its last reset; the proxy counts only its own calls, by calendar month. The two differ by what other clients used and where the periods start.`,
+      }),
+    );
+  }
+  return parts;
+}
+
+export function renderAccount(account, keys = []) {
   $('account-card').hidden = !account;
   $('overview').classList.toggle('with-account', Boolean(account));
   if (!account) return;
@@ -102,6 +140,7 @@ export function renderAccount(account) {
           ),
         ]
       : []),
+    ...relation(quota, keys),
     cooldown
       ? el('p', {
           class: 'status limited',

@@ -1,20 +1,29 @@
-// The last days' tokens or credits, one stacked bar a day, one series a model
-// (the biggest on their own, the rest together), drawn by Chart.js.
+// The last days' tokens, credits or premium requests, one stacked bar a day,
+// one series a model (the biggest on their own, the rest together), drawn by
+// Chart.js. A model keeps its colour in every view.
 import { creditsOf, tokensOf } from './counters.js';
 import { $, el } from './dom.js';
 import * as format from './format.js';
+import { modelColors, REST_COLOR } from './model-colors.js';
 
 const SERIES = 7;
-const COLORS = [
-  '#4f46e5',
-  '#0891b2',
-  '#16a34a',
-  '#d97706',
-  '#db2777',
-  '#7c3aed',
-  '#0d9488',
-];
-const REST_COLOR = '#94a3b8';
+/** About this many dates are written under the bars; the last day always is. */
+const AXIS_LABELS = 8;
+
+/** What the chart can show: how a day's counters are measured, written and titled. */
+const METRICS = {
+  tokens: { measure: tokensOf, unit: format.tokens, title: 'Tokens per day' },
+  credits: {
+    measure: creditsOf,
+    unit: format.credits,
+    title: 'AI credits per day',
+  },
+  premium: {
+    measure: (c) => c.premiumRequests,
+    unit: format.decimal,
+    title: 'Premium requests per day',
+  },
+};
 
 let chart;
 
@@ -37,7 +46,15 @@ function keySelect(history, chosen) {
   return key;
 }
 
+/** Every model in the history, whichever key or measure is drawn. */
+function modelsOf(history) {
+  return history.keys.flatMap((k) =>
+    k.days.flatMap((day) => Object.keys(day.models ?? {})),
+  );
+}
+
 function seriesOf(history, key, measure) {
+  const colors = modelColors(modelsOf(history));
   const keys = history.keys.filter((k) => !key || k.key === key);
   const dates = history.keys[0]?.days.map((d) => d.date) ?? [];
   const byModel = new Map();
@@ -57,10 +74,10 @@ function seriesOf(history, key, measure) {
     .filter(([, values]) => total(values) > 0)
     .sort(([, a], [, b]) => total(b) - total(a));
   const rest = ranked.slice(SERIES);
-  const datasets = ranked.slice(0, SERIES).map(([model, data], i) => ({
+  const datasets = ranked.slice(0, SERIES).map(([model, data]) => ({
     label: model,
     data,
-    backgroundColor: COLORS[i % COLORS.length],
+    backgroundColor: colors.get(model),
   }));
   if (rest.length > 0) {
     datasets.push({
@@ -72,7 +89,15 @@ function seriesOf(history, key, measure) {
   return { dates, datasets };
 }
 
-function options(unit) {
+/** Every `step`-th date counted back from the last, so the newest bar is dated. */
+function dateTick(count) {
+  const step = Math.max(1, Math.ceil(count / AXIS_LABELS));
+  return function (value, index) {
+    return (count - 1 - index) % step === 0 ? this.getLabelForValue(value) : '';
+  };
+}
+
+function options(unit, count) {
   return {
     responsive: true,
     maintainAspectRatio: false,
@@ -83,7 +108,7 @@ function options(unit) {
       x: {
         stacked: true,
         grid: { display: false },
-        ticks: { maxRotation: 0, autoSkipPadding: 12 },
+        ticks: { maxRotation: 0, autoSkip: false, callback: dateTick(count) },
       },
       y: {
         stacked: true,
@@ -103,21 +128,15 @@ function options(unit) {
 }
 
 /**
- * Draws `history` (GET /usage/history) for `metric` ('tokens' or 'credits') and
- * the chosen key; returns the key drawn, or undefined when Chart.js is missing.
+ * Draws `history` (GET /usage/history) for `metric` ('tokens', 'credits' or
+ * 'premium') and the chosen key; returns the key drawn, or undefined when
+ * Chart.js is missing.
  */
 export function renderChart(history, metric, chosenKey) {
   const key = keySelect(history, chosenKey);
-  const credits = metric === 'credits';
-  const unit = credits ? format.credits : format.tokens;
-  const { dates, datasets } = seriesOf(
-    history,
-    key,
-    credits ? creditsOf : tokensOf,
-  );
-  $('chart-title').textContent = credits
-    ? 'AI credits per day'
-    : 'Tokens per day';
+  const { measure, unit, title } = METRICS[metric] ?? METRICS.tokens;
+  const { dates, datasets } = seriesOf(history, key, measure);
+  $('chart-title').textContent = title;
   $('chart-range').textContent = dates.length
     ? `${format.day(dates[0])} – ${format.day(dates.at(-1))} (UTC), by model`
     : '';
@@ -126,13 +145,13 @@ export function renderChart(history, metric, chosenKey) {
   const data = { labels: dates.map(format.day), datasets };
   if (chart) {
     chart.data = data;
-    chart.options = options(unit);
+    chart.options = options(unit, dates.length);
     chart.update();
   } else {
     chart = new window.Chart($('chart'), {
       type: 'bar',
       data,
-      options: options(unit),
+      options: options(unit, dates.length),
     });
   }
   return key;

@@ -2,6 +2,7 @@
 // in (kept in this tab's sessionStorage, sent only as a header), draws them,
 // and reads them again every 30 s. No inline script or style anywhere.
 import { renderAccount } from './account-card.js';
+import { renderBudgetAlert } from './budget-alert.js';
 import { renderChart } from './daily-chart.js';
 import { $ } from './dom.js';
 import * as format from './format.js';
@@ -188,9 +189,10 @@ function render() {
     button.setAttribute('aria-pressed', String(pressed));
   }
   renderPeriodNote(keys, state.period);
+  renderBudgetAlert(keys, !usage.keys);
   renderTotals(keys, state.period);
-  renderAccount(usage.account);
-  renderKeys(keys, state.period);
+  renderAccount(usage.account, keys);
+  renderKeys(keys, state.period, open);
   renderModels(keys, state.period);
   drawChart();
   $('note').textContent = usage.note ?? '';

@@ -134,8 +134,8 @@ function budgetCell(entry) {
   );
 }
 
-/** Keys by what they spent: credits, then tokens. */
-export function renderKeys(keys, period) {
+/** Keys by what they spent: credits, then tokens. `open`: keys are off. */
+export function renderKeys(keys, period, open) {
   const rows = keys
     .map((entry) => ({ entry, totals: sum(periodOf(entry, period)?.totals) }))
     .sort(
@@ -144,14 +144,21 @@ export function renderKeys(keys, period) {
         tokensOf(b.totals) - tokensOf(a.totals) ||
         a.entry.key.localeCompare(b.entry.key),
     );
-  $('keys-heading').textContent = keys.length > 1 ? 'Keys' : 'Your key';
+  $('keys-heading').textContent = open
+    ? 'All clients (keys are off)'
+    : keys.length > 1
+      ? 'Keys'
+      : 'Your key';
   $('keys-period').textContent = PERIOD_WORDS[period];
   $('keys-body').replaceChildren(
     ...rows.map(({ entry, totals }) =>
       el(
         'tr',
         { 'data-key': entry.key },
-        el('th', { scope: 'row', text: entry.key }),
+        el('th', {
+          scope: 'row',
+          text: open ? 'Everyone (no key asked)' : entry.key,
+        }),
         ...figureCells(totals),
         budgetCell(entry),
       ),
