@@ -19,6 +19,7 @@ import { RequestContextModule } from './request-context/request-context.module';
 import { RedisModule } from './redis/redis.module';
 import { HttpModule } from './http/http.module';
 import { TracingModule } from './tracing/tracing.module';
+import { SeatsModule } from './seats/seats.module';
 
 /** Keys are on with any key configured, or a keys file (it may gain keys on reload). */
 const keysRequired = (settings: Settings) =>
@@ -54,6 +55,7 @@ export class AppModule {
         ...(rateLimited(settings) ? [RateLimitModule] : []),
         ModelsModule,
         UsageModule,
+        SeatsModule,
         HealthModule,
         StatusModule,
         DashboardModule,

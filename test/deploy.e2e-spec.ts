@@ -120,6 +120,38 @@ describe('Kubernetes manifests', () => {
     ).toBe(true);
   });
 
+  it('carries SEATS_SECRET from a Secret of its own, optional, whose template holds a placeholder', () => {
+    const refs = Object.fromEntries(
+      (
+        container.env as Array<{
+          name: string;
+          valueFrom?: { secretKeyRef?: Record<string, unknown> };
+        }>
+      )
+        .filter((e) => e.name.startsWith('SEATS_'))
+        .map((e) => [e.name, e.valueFrom?.secretKeyRef]),
+    );
+    expect(refs).toEqual({
+      SEATS_SECRET: {
+        name: 'copilot-proxy-seats',
+        key: 'SEATS_SECRET',
+        optional: true,
+      },
+      SEATS_SECRET_PREVIOUS: {
+        name: 'copilot-proxy-seats',
+        key: 'SEATS_SECRET_PREVIOUS',
+        optional: true,
+      },
+    });
+    const secret = find('Secret', 'copilot-proxy-seats');
+    expect(secret.stringData).toEqual({
+      SEATS_SECRET: expect.stringMatching(/^<.*>$/),
+    });
+    expect(byFile['kustomization.yaml'][0].resources).not.toContain(
+      'seats-secret.example.yaml',
+    );
+  });
+
   it('wires the Service and the autoscaler to the Deployment', () => {
     const service = find('Service');
     expect(service.spec.selector).toEqual(

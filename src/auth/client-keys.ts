@@ -23,6 +23,11 @@ export interface ClientKey {
    * `client` (default): a client's header wins.
    */
   initiator: 'client' | 'infer';
+  /**
+   * `own`: requests go upstream on the holder's linked Copilot seat (SPEC §14);
+   * `shared` (default): on the proxy's own login.
+   */
+  seat?: 'own' | 'shared';
 }
 
 export const sha256 = (value: string): Buffer =>
@@ -42,6 +47,7 @@ const ENTRY_FIELDS = new Set([
   'quota',
   'readAllUsage',
   'initiator',
+  'seat',
 ]);
 const RATE_FIELDS = new Set(['requests', 'windowSeconds']);
 const QUOTA_FIELDS = new Set([
@@ -201,6 +207,12 @@ function parseKeysFile(
       entry.initiator !== 'infer'
     )
       problems.push(`${at}: initiator must be client or infer`);
+    if (
+      entry.seat !== undefined &&
+      entry.seat !== 'own' &&
+      entry.seat !== 'shared'
+    )
+      problems.push(`${at}: seat must be own or shared`);
     if (problems.length > before || !digest) return;
     keys.push({
       name: name as string,
@@ -211,6 +223,7 @@ function parseKeysFile(
       ...(quota !== undefined && { quota: quota as ClientKey['quota'] }),
       readAllUsage: entry.readAllUsage === true,
       initiator: entry.initiator === 'infer' ? 'infer' : 'client',
+      ...(entry.seat === 'own' && { seat: 'own' as const }),
     });
   });
   return keys;

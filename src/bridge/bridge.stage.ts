@@ -81,7 +81,9 @@ export class BridgeStage {
       !Buffer.isBuffer(request.body)
     )
       return { request };
-    const entry = this.catalog.entry(await this.client.account());
+    const entry = this.catalog.entry(
+      await this.client.account(context.seatTokens),
+    );
     if (!entry) return { request };
     const id = resolveModel(
       body.model,

@@ -47,7 +47,7 @@ export class ModelsCache {
       !MODELS_LIST.test(context.target.upstreamPath ?? '')
     )
       return false;
-    const account = await this.client.account();
+    const account = await this.client.account(context.seatTokens);
     const held = this.catalog.entry(account);
     const now = Date.now();
     if (
@@ -62,7 +62,7 @@ export class ModelsCache {
       held !== undefined && now - held.storedAt < 2 * this.catalog.ttlMs;
     let fetched;
     try {
-      fetched = await this.catalog.refresh();
+      fetched = await this.catalog.refresh(context.seatTokens);
     } catch (error) {
       if (staleOk && error instanceof ProxyError && STALE_OK.has(error.code)) {
         context.detail = error.detail;

@@ -96,7 +96,11 @@ export class ResponseCache {
     if (!Buffer.isBuffer(body))
       return this.bypass(context, { ...request, body });
     const keyed = { ...request, body };
-    const key = this.key(context, keyed, await this.client.account());
+    const key = this.key(
+      context,
+      keyed,
+      await this.client.account(context.seatTokens),
+    );
     if (!directives.noCache) {
       const maxAgeMs = Math.min(
         (directives.maxAgeSeconds ?? Infinity) * 1000,

@@ -82,10 +82,13 @@ export function readCopilotConfig(
         : savedGithubToken
           ? 'saved login'
           : 'none',
-    /** Undefined in dynamic mode when not configured: the token answer names the host. */
+    /**
+     * Undefined unless configured or in static mode: the token answer names the
+     * host (the proxy's and every seat's).
+     */
     apiBaseUrl: env.url(
       'COPILOT_API_BASE_URL',
-      githubToken && !copilotToken ? undefined : DEFAULT_COPILOT_API_BASE_URL,
+      copilotToken ? DEFAULT_COPILOT_API_BASE_URL : undefined,
     ),
     githubApiBaseUrl: env.url('GITHUB_API_BASE_URL', 'https://api.github.com')!,
     githubBaseUrl: env.url('GITHUB_BASE_URL', 'https://github.com')!,

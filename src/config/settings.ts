@@ -12,6 +12,7 @@ import { readSavedGithubToken } from './saved-token';
 import { readOrCreateDeviceId } from './device-id';
 import { readUsageConfig } from './usage.config';
 import { readBridgeConfig } from './bridge.config';
+import { readSeatsConfig } from './seats.config';
 import { readCompatConfig } from './compat.config';
 import { readTracingConfig } from './tracing.config';
 
@@ -40,6 +41,7 @@ export interface Settings {
   cache: ReturnType<typeof readCacheConfig>;
   usage: ReturnType<typeof readUsageConfig>;
   bridge: ReturnType<typeof readBridgeConfig>;
+  seats: ReturnType<typeof readSeatsConfig>;
   compat: ReturnType<typeof readCompatConfig>;
   tracing: ReturnType<typeof readTracingConfig>;
 }
@@ -108,6 +110,7 @@ export function parseSettings(
     cache: readCacheConfig(env),
     usage: readUsageConfig(env),
     bridge: readBridgeConfig(env),
+    seats: readSeatsConfig(env, clientKeys.keys),
     compat: readCompatConfig(env),
     tracing: readTracingConfig(env),
   };
@@ -117,7 +120,11 @@ export function parseSettings(
     env.problems.push(
       'COPILOT_TOKEN and GITHUB_TOKEN are both set: choose one mode',
     );
-  } else if (!copilot.copilotToken && !copilot.githubToken) {
+  } else if (
+    !copilot.copilotToken &&
+    !copilot.githubToken &&
+    !onlyOwnSeats(auth.clientKeys)
+  ) {
     env.problems.push(MISSING_CREDENTIALS);
   }
 
@@ -134,6 +141,11 @@ export function parseSettings(
 
   if (env.problems.length > 0) throw new ConfigValidationError(env.problems);
   return settings;
+}
+
+/** Every key uses its holder's own seat: the proxy needs no login of its own. */
+export function onlyOwnSeats(keys: readonly ClientKey[]): boolean {
+  return keys.length > 0 && keys.every((key) => key.seat === 'own');
 }
 
 /** The process's settings: its environment, the token `npm run login` saved and the device id. */

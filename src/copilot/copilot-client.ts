@@ -10,6 +10,7 @@ import {
   CopilotCredentials,
   CopilotTokenProvider,
 } from './token/copilot-token.provider';
+import { NoLoginProvider } from './token/no-login.provider';
 import {
   OutboundRequest,
   UpstreamResponse,
@@ -63,13 +64,25 @@ export class CopilotClient {
     return this.budget.heldBytes;
   }
 
-  /** The Copilot account requests go to now (caches key on it). */
-  async account(): Promise<string> {
-    return (await this.tokens.getCredentials()).account;
+  /** The proxy has a login of its own (not only per-person seats). */
+  get hasSharedLogin(): boolean {
+    return !(this.tokens instanceof NoLoginProvider);
   }
 
-  async send(request: UpstreamRequest): Promise<CopilotAnswer> {
-    const credentials = await this.tokens.getCredentials();
+  /**
+   * The Copilot account requests go to now (caches key on it): the proxy's, or
+   * a seat's when its `tokens` are given (SPEC §14).
+   */
+  async account(tokens = this.tokens): Promise<string> {
+    return (await tokens.getCredentials()).account;
+  }
+
+  /** Sends with the proxy's login, or with a seat's `tokens` (SPEC §14). */
+  async send(
+    request: UpstreamRequest,
+    tokens = this.tokens,
+  ): Promise<CopilotAnswer> {
+    const credentials = await tokens.getCredentials();
     const body =
       request.body instanceof Readable
         ? new ReplayableBody(
@@ -82,12 +95,18 @@ export class CopilotClient {
       const first = await this.roundTrip(request, body, credentials);
       if (
         first.status !== 401 ||
-        !this.tokens.canRefresh ||
+        !tokens.canRefresh ||
         request.signal.aborted
       ) {
         return first;
       }
-      return await this.retryWithFreshToken(request, body, credentials, first);
+      return await this.retryWithFreshToken(
+        tokens,
+        request,
+        body,
+        credentials,
+        first,
+      );
     } finally {
       if (body instanceof ReplayableBody) body.discard();
     }
@@ -100,6 +119,7 @@ export class CopilotClient {
    * answers the client with its error (503 and `Retry-After`).
    */
   private async retryWithFreshToken(
+    tokens: CopilotTokenProvider,
     request: UpstreamRequest,
     body: Body,
     rejected: CopilotCredentials,
@@ -107,12 +127,12 @@ export class CopilotClient {
   ): Promise<CopilotAnswer> {
     const again = await replayOf(body);
     if (!again) {
-      this.tokens.refreshAfterRejection(rejected).catch(() => undefined);
+      tokens.refreshAfterRejection(rejected).catch(() => undefined);
       return first;
     }
     let fresh: CopilotCredentials | undefined;
     try {
-      fresh = await this.tokens.refreshAfterRejection(rejected);
+      fresh = await tokens.refreshAfterRejection(rejected);
     } catch (error) {
       first.body.destroy();
       throw error;
@@ -120,7 +140,7 @@ export class CopilotClient {
     if (!fresh || request.signal.aborted) return first;
     first.body.destroy();
     const retried = await this.roundTrip(request, again.body, fresh);
-    if (retried.status === 401) this.tokens.rejectedAfterRefresh(fresh);
+    if (retried.status === 401) tokens.rejectedAfterRefresh(fresh);
     return retried;
   }
 

@@ -23,6 +23,8 @@ export class CopilotFingerprint {
   readonly policy: UpstreamHeaderPolicy;
   readonly github: Readonly<Record<string, string>>;
   private lastWarning = 0;
+  /** Each seat warns on its own (SPEC §14): by its GitHub login. */
+  private readonly seatWarnings = new Map<string, number>();
 
   constructor(
     config: ConfigService<Settings, true>,
@@ -37,16 +39,25 @@ export class CopilotFingerprint {
     this.github = githubHeaders(copilot.fingerprint);
   }
 
-  /** Looks at an upstream status: 466 means the fingerprint is too old. */
-  observe(status: number): void {
+  /**
+   * Looks at an upstream status: 466 means the fingerprint is too old. A seat's
+   * answer (`seatLogin`) warns for that seat, on its own schedule.
+   */
+  observe(status: number, seatLogin?: string): void {
     if (status !== 466) return;
     this.metrics.versionRejections.inc();
     const now = Date.now();
-    if (now - this.lastWarning < WARN_EVERY_MS) return;
-    this.lastWarning = now;
+    const last =
+      seatLogin === undefined
+        ? this.lastWarning
+        : (this.seatWarnings.get(seatLogin) ?? 0);
+    if (now - last < WARN_EVERY_MS) return;
+    if (seatLogin === undefined) this.lastWarning = now;
+    else this.seatWarnings.set(seatLogin, now);
     const { editorVersion, chatVersion } = this.fingerprint;
+    const whose = seatLogin === undefined ? '' : ` on the seat of ${seatLogin}`;
     this.logger.warn(
-      `Copilot answered 466 (this client version is no longer supported): set COPILOT_EDITOR_VERSION (now ${editorVersion}) and COPILOT_CHAT_VERSION (now ${chatVersion}) to a current VS Code and Copilot Chat release`,
+      `Copilot answered 466${whose} (this client version is no longer supported): set COPILOT_EDITOR_VERSION (now ${editorVersion}) and COPILOT_CHAT_VERSION (now ${chatVersion}) to a current VS Code and Copilot Chat release`,
     );
   }
 }

@@ -14,12 +14,16 @@ import {
 import { ExchangingTokenProvider } from './token/exchanging-token.provider';
 import { GithubTokenExchange } from './token/github-token-exchange';
 import { StaticTokenProvider } from './token/static-token.provider';
+import { NoLoginProvider } from './token/no-login.provider';
 import { UpstreamTransport } from './upstream-transport';
 import { CopilotFingerprint } from './copilot-fingerprint';
 import { githubHeaders } from './copilot-headers';
 import { TracingService } from '../tracing/tracing.service';
 
-/** Static mode with `COPILOT_TOKEN`; otherwise the GitHub token is exchanged. */
+/**
+ * Static mode with `COPILOT_TOKEN`; otherwise the GitHub token is exchanged; with
+ * neither, every key uses its own seat (SPEC §14) and there is no shared login.
+ */
 function tokenProvider(
   settings: ConfigService<Settings, true>,
   metrics: MetricsService,
@@ -32,9 +36,10 @@ function tokenProvider(
       config.apiBaseUrl ?? DEFAULT_COPILOT_API_BASE_URL,
     );
   }
+  if (!config.githubToken) return new NoLoginProvider();
   const github = new GithubTokenExchange(
     config.githubApiBaseUrl,
-    config.githubToken!,
+    config.githubToken,
     githubHeaders(config.fingerprint),
   );
   return new ExchangingTokenProvider(

@@ -32,6 +32,8 @@ export const OWN_FILES = [
   'format.js',
   'model-colors.js',
   'usage-tables.js',
+  'seat-panel.js',
+  'seat-panel.css',
 ];
 
 /** The name the chart library is served under (`/dashboard/chart.umd.min.js`). */

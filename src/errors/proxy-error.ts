@@ -99,6 +99,23 @@ export const PROXY_ERRORS = {
     type: 'authentication_error',
     message: 'No Copilot token is available',
   },
+  seat_not_linked: {
+    status: 403,
+    type: 'permission_error',
+    message:
+      'This key uses its holder\'s own Copilot seat, which is not linked yet: open the proxy\'s dashboard and choose "Connect your GitHub Copilot", or run `PROXY_KEY=<this key> npm run login -- --seat`',
+  },
+  seat_revoked: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      "GitHub refused the GitHub token linked to this key's Copilot seat (revoked or expired): link the seat again from the dashboard or with `npm run login -- --seat`",
+  },
+  seats_unavailable: {
+    status: 503,
+    type: 'server_error',
+    message: 'The seat store (Redis) is not answering: try again shortly',
+  },
   upstream_unreachable: {
     status: 502,
     type: 'upstream_error',

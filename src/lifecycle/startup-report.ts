@@ -54,8 +54,12 @@ export class StartupReport {
     const models = this.catalog.entry()?.models.size;
     const keyCount = this.keys.all.length;
     const quotas = this.keys.all.filter((k) => k.quota).length;
+    const ownSeats = this.keys.all.filter((k) => k.seat === 'own').length;
     const parts = [
-      `token: ${copilot.copilotToken ? 'static' : 'dynamic'} (${copilot.tokenSource})`,
+      copilot.tokenSource === 'none'
+        ? 'token: none (every key on its own seat)'
+        : `token: ${copilot.copilotToken ? 'static' : 'dynamic'} (${copilot.tokenSource})`,
+      ...(ownSeats > 0 ? [`own seats: ${ownSeats} key(s)`] : []),
       `upstream: ${upstream}`,
       `keys: ${keyCount > 0 || this.config.get('auth', { infer: true }).keysFile ? `on (${keyCount}${quotas ? `, ${quotas} with quotas` : ''})` : 'off'}`,
       `rate limit: ${rateLimit.max > 0 ? `${rateLimit.max}/${rateLimit.windowMs} ms` : 'off'}${rateLimit.redisUrl ? ' (Redis)' : ''}`,

@@ -12,7 +12,15 @@ export interface DeviceCode {
   intervalSeconds: number;
 }
 
-export class DeviceFlowError extends Error {}
+export class DeviceFlowError extends Error {
+  constructor(
+    message: string,
+    /** How the flow ended, when the user's side ended it. */
+    readonly reason?: 'expired' | 'denied',
+  ) {
+    super(message);
+  }
+}
 
 type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) =>
@@ -30,6 +38,8 @@ export class DeviceFlow {
     githubBaseUrl: string,
     private readonly sleep: Sleep = realSleep,
     private readonly now: () => number = Date.now,
+    /** `read:user read:org` when a seat's organisations are checked. */
+    private readonly scope = 'read:user',
   ) {
     this.http = axios.create({
       baseURL: githubBaseUrl,
@@ -47,7 +57,7 @@ export class DeviceFlow {
   async requestCode(): Promise<DeviceCode> {
     const { status, data } = await this.http.post('/login/device/code', {
       client_id: COPILOT_CLIENT_ID,
-      scope: 'read:user',
+      scope: this.scope,
     });
     if (status !== 200 || typeof data?.device_code !== 'string') {
       throw new DeviceFlowError(
@@ -72,6 +82,7 @@ export class DeviceFlow {
       if (this.now() > deadline)
         throw new DeviceFlowError(
           'The device code expired before it was approved',
+          'expired',
         );
       const { status, data } = await this.http.post(
         '/login/oauth/access_token',
@@ -92,9 +103,10 @@ export class DeviceFlow {
         case 'expired_token':
           throw new DeviceFlowError(
             'The device code expired before it was approved',
+            'expired',
           );
         case 'access_denied':
-          throw new DeviceFlowError('The authorization was denied');
+          throw new DeviceFlowError('The authorization was denied', 'denied');
         default:
           throw new DeviceFlowError(
             `GitHub answered the token poll with ${data?.error ?? `HTTP ${status}`}`,

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { readAuthConfig } from '../config/auth.config';
 import { EnvReader } from '../config/env-reader';
 import { readSavedGithubToken } from '../config/saved-token';
+import { onlyOwnSeats, readClientKeys } from '../config/settings';
 import { login } from './login';
 
 /**
@@ -15,6 +18,10 @@ export async function ensureCredentials(
     env.GITHUB_TOKEN?.trim() ||
     readSavedGithubToken(env);
   if (configured || !process.stdin.isTTY || !process.stdout.isTTY) return;
+  // Every key on its holder's own seat: the proxy needs no login of its own.
+  const auth = readAuthConfig(new EnvReader(env));
+  const { keys } = readClientKeys(auth, (path) => readFileSync(path, 'utf8'));
+  if (onlyOwnSeats(keys)) return;
   process.stdout.write(
     'No Copilot credentials are configured: starting the GitHub login.\n',
   );

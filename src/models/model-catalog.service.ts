@@ -11,6 +11,7 @@ import type { CachedAnswer } from '../http/cached-answer';
 import type { Settings } from '../config/settings';
 import { CopilotClient } from '../copilot/copilot-client';
 import { CopilotFingerprint } from '../copilot/copilot-fingerprint';
+import type { CopilotTokenProvider } from '../copilot/token/copilot-token.provider';
 import { ProxyError } from '../errors/proxy-error';
 import { upstreamRequestHeaders } from '../http/header-policy';
 import { TracingService } from '../tracing/tracing.service';
@@ -129,6 +130,11 @@ export class ModelCatalog
   private readonly entries = new Map<string, ModelsEntry>();
   private latest: ModelsEntry | undefined;
   private inFlight: Promise<ModelsFetch> | undefined;
+  /** Seats' fetches in flight (SPEC §14): one per seat, fetched on demand. */
+  private readonly seatFetches = new Map<
+    CopilotTokenProvider,
+    Promise<ModelsFetch>
+  >();
   private firstLoad: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -149,6 +155,7 @@ export class ModelCatalog
   }
 
   onApplicationBootstrap(): void {
+    if (!this.client.hasSharedLogin) return;
     this.firstLoad = this.refresh().catch(() => undefined);
   }
 
@@ -190,8 +197,24 @@ export class ModelCatalog
     return this.entry(account)?.models.get(id);
   }
 
-  /** Fetches `/models` now, single flight; throws a `ProxyError` when it fails. */
-  refresh(): Promise<ModelsFetch> {
+  /**
+   * Fetches `/models` now, single flight; throws a `ProxyError` when it fails.
+   * With a seat's `tokens`, that seat's list: kept per account like the proxy's,
+   * fetched when asked for, never in the background.
+   */
+  refresh(tokens?: CopilotTokenProvider): Promise<ModelsFetch> {
+    if (tokens) {
+      let fetch = this.seatFetches.get(tokens);
+      if (!fetch) {
+        fetch = this.tracing
+          .run('copilot.models_fetch', () => this.fetch(tokens))
+          .finally(() =>
+          this.seatFetches.delete(tokens),
+        );
+        this.seatFetches.set(tokens, fetch);
+      }
+      return fetch;
+    }
     this.inFlight ??= this.tracing
       .run('copilot.models_fetch', () => this.fetch())
       .catch((error: unknown) => {
@@ -202,20 +225,23 @@ export class ModelCatalog
     return this.inFlight;
   }
 
-  private async fetch(): Promise<ModelsFetch> {
+  private async fetch(seat?: CopilotTokenProvider): Promise<ModelsFetch> {
     const signal = AbortSignal.timeout(this.timeoutMs);
     const upstream = await this.client
-      .send({
-        method: 'GET',
-        path: '/models',
-        headers: upstreamRequestHeaders(
-          [],
-          randomUUID(),
-          this.fingerprint.policy,
-          '/models',
-        ),
-        signal,
-      })
+      .send(
+        {
+          method: 'GET',
+          path: '/models',
+          headers: upstreamRequestHeaders(
+            [],
+            randomUUID(),
+            this.fingerprint.policy,
+            '/models',
+          ),
+          signal,
+        },
+        seat,
+      )
       .catch((error: unknown) => {
         throw signal.aborted
           ? new ProxyError('upstream_timeout', {
@@ -243,7 +269,7 @@ export class ModelCatalog
     const models = upstream.status === 200 ? parseModels(body) : undefined;
     if (!models) {
       this.logger.warn(`/models answered ${upstream.status}: not kept`);
-      this.retryLater();
+      if (!seat) this.retryLater();
       return { answer };
     }
     const entry: ModelsEntry = {
@@ -253,6 +279,7 @@ export class ModelCatalog
     };
     const first = !this.entries.has(entry.account);
     this.entries.set(entry.account, entry);
+    if (seat) return { answer, entry };
     this.latest = entry;
     if (first) this.logger.log(`${models.size} models on this Copilot account`);
     this.failures = 0;

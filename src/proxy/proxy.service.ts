@@ -27,6 +27,7 @@ import { CompatStage } from '../compat/compat.stage';
 import type { CachedHead } from '../cache/response-cache';
 import { buildUpstreamRequest } from './upstream-request';
 import { TracingService } from '../tracing/tracing.service';
+import { SeatStage } from '../seats/seat.stage';
 
 /**
  * The request path of every proxied request, one stage after another:
@@ -61,6 +62,7 @@ export class ProxyService {
     private readonly cooldown: CopilotCooldown,
     private readonly bridge: BridgeStage,
     private readonly fingerprint: CopilotFingerprint,
+    private readonly seats: SeatStage,
     private readonly compat: CompatStage,
     private readonly toolCalls: ToolCallIds,
     private readonly tracing: TracingService,
@@ -69,6 +71,9 @@ export class ProxyService {
   async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const context = requestContext(req);
     const built = buildUpstreamRequest(context, req, this.fingerprint.policy);
+    // A `seat: own` key's requests go on its holder's seat (SPEC §14).
+    const seating = this.seats.attach(context);
+    if (seating) await seating;
     await this.cooldown.check(context);
     if (context.endpoint === undefined) await this.usage.precheck(context, res);
     if (await this.modelsCache.serve(context, req, res)) return;
@@ -157,7 +162,7 @@ export class ProxyService {
     let upstream;
     this.tracing.upstreamStarted(context, request);
     try {
-      upstream = await this.client.send(request);
+      upstream = await this.client.send(request, context.seatTokens);
     } catch (error) {
       if (error instanceof ProxyError && error.code === 'client_closed')
         this.chargeUnanswered(context);
@@ -166,8 +171,9 @@ export class ProxyService {
     timer();
     context.upstreamMs = performance.now() - context.startedAt;
     context.account = upstream.account;
-    this.account.observe(upstream.status, upstream.rawHeaders);
-    this.fingerprint.observe(upstream.status);
+    const seat = context.seatTokens ? upstream.account : undefined;
+    this.account.observe(upstream.status, upstream.rawHeaders, seat);
+    this.fingerprint.observe(upstream.status, context.seatLogin);
     this.cooldown.observe(
       upstream.account,
       upstream.status,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestTrace } from '../tracing/request-trace';
+import type { CopilotTokenProvider } from '../copilot/token/copilot-token.provider';
 import {
   ModelEndpoint,
   modelEndpoint,
@@ -15,6 +16,10 @@ export class RequestContext {
   readonly startedAt = performance.now();
   /** The name of the matched client key (never the key). */
   keyName: string | undefined;
+  /** The tokens of the key's own Copilot seat (SPEC §14); undefined: the proxy's login. */
+  seatTokens: CopilotTokenProvider | undefined;
+  /** The key's own seat's GitHub login, when it has one. */
+  seatLogin: string | undefined;
   /** The `model` of an inspected body. */
   model: string | undefined;
   /**

@@ -44,7 +44,7 @@ const FAMILY =
  * (`/api/hello` is Claude Code's start probe).
  */
 const SERVICE =
-  /^\/(?:(healthz|readyz|metrics|usage|dashboard|api\/hello)(?=[/?]|$)|(?=\?|$))/;
+  /^\/(?:(healthz|readyz|metrics|usage|dashboard|seats|api\/hello)(?=[/?]|$)|(?=\?|$))/;
 
 /** A %-escape of an unreserved character, `/` or `\`: never needed in a path. */
 const NEEDLESS_ESCAPE =

@@ -23,6 +23,11 @@ export interface QuotaSnapshot {
 @Injectable()
 export class CopilotAccount {
   private readonly snapshots = new Map<string, QuotaSnapshot>();
+  /** Each seat's own snapshots, by its account (SPEC §14). */
+  private readonly seatSnapshots = new Map<
+    string,
+    Map<string, QuotaSnapshot>
+  >();
   private readonly http: AxiosInstance | undefined;
   private user: { at: number; value: Promise<unknown> } | undefined;
 
@@ -46,13 +51,25 @@ export class CopilotAccount {
     }
   }
 
-  /** Looks at an upstream answer's headers: quota snapshots, rate-limit names. */
-  observe(status: number, rawHeaders: readonly string[]): void {
+  /**
+   * Looks at an upstream answer's headers: quota snapshots, rate-limit names.
+   * A seat's answer (`seatAccount`) updates that seat's snapshots only.
+   */
+  observe(
+    status: number,
+    rawHeaders: readonly string[],
+    seatAccount?: string,
+  ): void {
     let limit: string | undefined;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i].toLowerCase();
       if (name.startsWith(SNAPSHOT_PREFIX)) {
-        this.snapshots.set(name.slice(SNAPSHOT_PREFIX.length), {
+        let snapshots = this.snapshots;
+        if (seatAccount !== undefined) {
+          snapshots = this.seatSnapshots.get(seatAccount) ?? new Map();
+          this.seatSnapshots.set(seatAccount, snapshots);
+        }
+        snapshots.set(name.slice(SNAPSHOT_PREFIX.length), {
           fields: Object.fromEntries(new URLSearchParams(rawHeaders[i + 1])),
           seenAt: new Date().toISOString(),
         });
@@ -68,8 +85,9 @@ export class CopilotAccount {
   }
 
   /** The latest snapshot per quota (`premium_interactions`, `chat`, …). */
-  quotaSnapshots(): Record<string, QuotaSnapshot> {
-    return Object.fromEntries(this.snapshots);
+  quotaSnapshots(seatAccount?: string): Record<string, QuotaSnapshot> {
+    if (seatAccount === undefined) return Object.fromEntries(this.snapshots);
+    return Object.fromEntries(this.seatSnapshots.get(seatAccount) ?? []);
   }
 
   /** `copilot_internal/user` in dynamic mode, or null (static mode, or it failed). */
@@ -91,7 +109,7 @@ export class CopilotAccount {
 }
 
 /** The account's plan and quotas; nothing that identifies a token. */
-function pickUser(data: unknown): unknown {
+export function pickUser(data: unknown): unknown {
   if (typeof data !== 'object' || data === null) return null;
   const d = data as Record<string, unknown>;
   return {

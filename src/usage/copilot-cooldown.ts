@@ -45,6 +45,8 @@ export class CopilotCooldown
 {
   private readonly logger = new Logger('Copilot');
   private readonly cooldowns = new Map<string, Cooldown>();
+  /** Seats' accounts that made model calls here: polled like the proxy's (SPEC §14). */
+  private readonly seatAccounts = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -99,8 +101,13 @@ export class CopilotCooldown
 
   /** A model call while the account cools down is answered 429 here. */
   async check(context: RequestContext): Promise<void> {
-    if (context.endpoint === undefined || this.cooldowns.size === 0) return;
-    const account = await this.client.account().catch(() => undefined);
+    if (context.endpoint === undefined) return;
+    if (context.seatTokens && this.redis && context.account)
+      this.seatAccounts.add(context.account);
+    if (this.cooldowns.size === 0) return;
+    const account = await this.client
+      .account(context.seatTokens)
+      .catch(() => undefined);
     const cooldown = account && this.active(account);
     if (!cooldown) return;
     const seconds = Math.max(
@@ -120,7 +127,14 @@ export class CopilotCooldown
   /** The account's cooldown, if one is running (for `/usage`). */
   async current(): Promise<(Cooldown & { retryAfterSeconds: number }) | null> {
     const account = await this.client.account().catch(() => undefined);
-    const cooldown = account && this.active(account);
+    return account ? this.forAccount(account) : null;
+  }
+
+  /** A given account's cooldown (a seat's), if one is running. */
+  forAccount(
+    account: string,
+  ): (Cooldown & { retryAfterSeconds: number }) | null {
+    const cooldown = this.active(account);
     if (!cooldown) return null;
     return {
       ...cooldown,
@@ -137,8 +151,15 @@ export class CopilotCooldown
 
   /** Cooldowns other replicas started (for the accounts this one uses). */
   private async poll(): Promise<void> {
-    const account = await this.client.account().catch(() => undefined);
-    if (!account || !this.redis?.available) return;
+    const shared = await this.client.account().catch(() => undefined);
+    for (const account of shared
+      ? [shared, ...this.seatAccounts]
+      : this.seatAccounts)
+      await this.pollAccount(account);
+  }
+
+  private async pollAccount(account: string): Promise<void> {
+    if (!this.redis?.available) return;
     try {
       const value = await this.redis.run((redis) =>
         redis.get(this.key(account)),

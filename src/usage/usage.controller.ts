@@ -8,6 +8,7 @@ import { requestContext } from '../request-context/request-context';
 import { CopilotAccount } from './copilot-account.service';
 import { CopilotCooldown } from './copilot-cooldown';
 import { ANONYMOUS, UsageService } from './usage.service';
+import { SeatView } from '../seats/seat-view.service';
 
 /** Said on every usage answer: credits are what Copilot reported, nothing else. */
 const CREDITS_NOTE =
@@ -33,6 +34,7 @@ export class UsageController {
     private readonly keys: ClientKeyRegistry,
     private readonly account: CopilotAccount,
     private readonly cooldown: CopilotCooldown,
+    private readonly seats: SeatView,
     config: ConfigService<Settings, true>,
   ) {
     this.historyDays = config.get('usage', { infer: true }).historyDays;
@@ -47,6 +49,7 @@ export class UsageController {
       const own = {
         key: name,
         periods: await this.usage.report(name),
+        ...(await this.seats.report(name)),
         note: CREDITS_NOTE,
       };
       if (!readAll) return own;
@@ -54,6 +57,7 @@ export class UsageController {
         this.visible(name).map(async (key) => ({
           key,
           periods: await this.usage.report(key),
+          ...(await this.seats.report(key)),
         })),
       );
       return {
