@@ -208,9 +208,7 @@ export class ModelCatalog
       if (!fetch) {
         fetch = this.tracing
           .run('copilot.models_fetch', () => this.fetch(tokens))
-          .finally(() =>
-          this.seatFetches.delete(tokens),
-        );
+          .finally(() => this.seatFetches.delete(tokens));
         this.seatFetches.set(tokens, fetch);
       }
       return fetch;
