@@ -5,6 +5,7 @@ import { ModelCatalog } from '../src/models/model-catalog.service';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest, waitFor } from './support/http-client';
 import {
+  redisConnected,
   TestApp,
   useRedisPair,
   useStaticFakeAndProxy,
@@ -317,6 +318,13 @@ describe('caching: responses shared through one Redis', () => {
       expect(res.headers['x-cache']).toBe('MISS');
     } finally {
       await pair.redis.start();
+      // Both replicas back on the new Redis before the apps close: a client
+      // still waiting to reconnect leaves a 2 s disconnect timer on its dead
+      // socket, and the jest worker cannot exit.
+      await waitFor(
+        () => redisConnected(pair.a) && redisConnected(pair.b),
+        10_000,
+      );
     }
   });
 });

@@ -10,6 +10,7 @@ import { rawRequest, readSse, waitFor } from './support/http-client';
 import { spawnApp } from './support/spawn-app';
 import {
   emptyConfigHome,
+  redisConnected,
   startApp,
   TestApp,
   useDynamicFakeAndProxy,
@@ -430,6 +431,12 @@ describe('usage: budgets shared through one Redis', () => {
       /^copilot_proxy_usage_storage_failures_total [1-9]/m,
     );
     await pair.redis.start();
+    // Back on the new Redis before the apps close (a client still waiting to
+    // reconnect would hold the jest worker for its 2 s disconnect timer).
+    await waitFor(
+      () => redisConnected(pair.a) && redisConnected(pair.b),
+      10_000,
+    );
   });
 });
 
