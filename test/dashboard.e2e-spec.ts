@@ -731,6 +731,26 @@ describe('the usage dashboard in a real browser', () => {
         page.locator('#budget-alert [data-key="carol"]').textContent(),
       ).resolves.toMatch(/^carol has used 1\.5k of 1k tokens today/);
       await save(page, 'dashboard-lead.png');
+
+      // A key with no usage in the chart: the empty note, and no value axis of
+      // made-up figures beside it.
+      await page.locator('#chart-key').selectOption('lead');
+      await page.locator('#chart-empty').waitFor({ state: 'visible' });
+      expect(
+        await page.evaluate(
+          () =>
+            (
+              window as unknown as {
+                Chart: {
+                  getChart(c: Element): {
+                    options: { scales: { y: { display: boolean } } };
+                  };
+                };
+              }
+            ).Chart.getChart(document.getElementById('chart')!).options.scales.y
+              .display,
+        ),
+      ).toBe(false);
       await page.close();
     } finally {
       await budgetProxy.close();

@@ -49,6 +49,10 @@ export function chatModels(models: ModelEntry[]): AccountModels {
   };
 }
 
+/** An OpenAI model (by id or vendor): ranked first, its version numbers read apart. */
+export const isOpenAi = (m: ModelEntry): boolean =>
+  /^(gpt-|o\d)/i.test(m.id) || /openai/i.test(m.vendor ?? '');
+
 /** Whether the model lists `endpoint` in `supported_endpoints`. */
 export function serves(model: ModelEntry, endpoint: string): boolean {
   return (

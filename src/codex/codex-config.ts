@@ -1,5 +1,6 @@
 import {
   chatModels,
+  isOpenAi,
   ModelEntry,
   serves,
 } from '../client-helpers/account-models';
@@ -10,8 +11,6 @@ import { tomlString } from './toml-string';
 /** The `model_providers` entry's key (Codex's own `openai` cannot be overridden). */
 export const PROVIDER = 'copilot-proxy';
 
-const isOpenAi = (m: ModelEntry) =>
-  /^(gpt-|o\d)/i.test(m.id) || /openai/i.test(m.vendor ?? '');
 const speaksResponses = (m: ModelEntry) => serves(m, '/responses');
 
 /**

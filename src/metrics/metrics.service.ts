@@ -8,18 +8,7 @@ import {
 } from 'prom-client';
 import type { RequestContext } from '../request-context/request-context';
 import { GenAiMetrics } from './gen-ai-metrics';
-
-const KNOWN_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  'OPTIONS',
-  'TRACE',
-  'CONNECT',
-]);
+import { isKnownMethod } from '../http/http-methods';
 
 /**
  * The service's Prometheus metrics, in a registry of its own (two apps in one
@@ -187,7 +176,7 @@ export class MetricsService {
   /** Every answered request, refused ones included (`ServerListeners` calls it). */
   observeRequest(context: RequestContext, status: number): void {
     this.requests.inc({
-      method: KNOWN_METHODS.has(context.method) ? context.method : 'OTHER',
+      method: isKnownMethod(context.method) ? context.method : 'OTHER',
       route: context.route,
       status: String(status),
     });

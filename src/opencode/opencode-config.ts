@@ -1,5 +1,6 @@
 import {
   chatModels,
+  isOpenAi,
   ModelEntry,
   serves,
 } from '../client-helpers/account-models';
@@ -9,8 +10,6 @@ import { newestFirst } from '../client-helpers/model-version';
 /** The provider's key in `opencode.json` (`model` is `copilot-proxy/<id>`). */
 export const PROVIDER = 'copilot-proxy';
 
-const isOpenAi = (m: ModelEntry) =>
-  /^(gpt-|o\d)/i.test(m.id) || /openai/i.test(m.vendor ?? '');
 const speaksChat = (m: ModelEntry) => serves(m, '/chat/completions');
 
 /**

@@ -1,24 +1,13 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { RequestContext } from '../request-context/request-context';
+import { isKnownMethod } from '../http/http-methods';
 
 /** `gen_ai.provider.name` of every model call the proxy makes. */
 export const PROVIDER = 'github_copilot';
 
-const KNOWN_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  'OPTIONS',
-  'TRACE',
-  'CONNECT',
-]);
-
 /** `http.request.method`: a known method, else `_OTHER` (HTTP conventions). */
 export const httpMethod = (method: string) =>
-  KNOWN_METHODS.has(method) ? method : '_OTHER';
+  isKnownMethod(method) ? method : '_OTHER';
 
 /** The path without the query: the query is the client's and may hold secrets. */
 export function pathOf(url: string): string {

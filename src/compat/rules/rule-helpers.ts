@@ -96,6 +96,21 @@ export function headerTokens(
     .filter((token) => token !== '');
 }
 
+/** A rule's `apply` that removes `cache_control.<member>` wherever a block carries one. */
+export function removeCacheControlMember(member: string): CompatRule['apply'] {
+  return ({ body }, edit) => {
+    if (!body) return false;
+    let changed = false;
+    for (const { path, value } of cacheCarriers(body)) {
+      const control = value.cache_control;
+      if (!isObject(control) || !(member in control)) continue;
+      edit.remove([...path, 'cache_control', member]);
+      changed = true;
+    }
+    return changed;
+  };
+}
+
 /** A rule's `apply` that removes the top-level member `field` when present. */
 export function removeTopLevel(field: string): CompatRule['apply'] {
   return ({ body }, edit) => {

@@ -1,5 +1,5 @@
 import type { CompatRule } from '../compat-rule';
-import { cacheCarriers, isObject } from './rule-helpers';
+import { removeCacheControlMember } from './rule-helpers';
 
 /**
  * M2: `cache_control.scope` (the `prompt-caching-scope-2026-01-05` beta, sent by
@@ -13,15 +13,5 @@ export const stripCacheControlScope: CompatRule = {
   id: 'm2',
   name: 'cache_control.scope',
   apis: ['messages', 'count_tokens'],
-  apply({ body }, edit) {
-    if (!body) return false;
-    let changed = false;
-    for (const { path, value } of cacheCarriers(body)) {
-      const control = value.cache_control;
-      if (!isObject(control) || !('scope' in control)) continue;
-      edit.remove([...path, 'cache_control', 'scope']);
-      changed = true;
-    }
-    return changed;
-  },
+  apply: removeCacheControlMember('scope'),
 };

@@ -1,5 +1,5 @@
 import type { CompatRule } from '../compat-rule';
-import { cacheCarriers, isObject } from './rule-helpers';
+import { removeCacheControlMember } from './rule-helpers';
 
 /**
  * M3: `cache_control.ttl` (the `extended-cache-ttl-2025-04-11` beta; Zed sends
@@ -14,15 +14,5 @@ export const stripCacheControlTtl: CompatRule = {
   id: 'm3',
   name: 'cache_control.ttl',
   apis: ['messages', 'count_tokens'],
-  apply({ body }, edit) {
-    if (!body) return false;
-    let changed = false;
-    for (const { path, value } of cacheCarriers(body)) {
-      const control = value.cache_control;
-      if (!isObject(control) || !('ttl' in control)) continue;
-      edit.remove([...path, 'cache_control', 'ttl']);
-      changed = true;
-    }
-    return changed;
-  },
+  apply: removeCacheControlMember('ttl'),
 };

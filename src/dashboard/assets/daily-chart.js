@@ -97,7 +97,8 @@ function dateTick(count) {
   };
 }
 
-function options(unit, count) {
+/** Chart.js options; `empty`: no series to draw, so no value axis to label. */
+function options(unit, count, empty) {
   return {
     responsive: true,
     maintainAspectRatio: false,
@@ -111,6 +112,7 @@ function options(unit, count) {
         ticks: { maxRotation: 0, autoSkip: false, callback: dateTick(count) },
       },
       y: {
+        display: !empty,
         stacked: true,
         beginAtZero: true,
         ticks: { callback: (v) => unit(v) },
@@ -145,13 +147,13 @@ export function renderChart(history, metric, chosenKey) {
   const data = { labels: dates.map(format.day), datasets };
   if (chart) {
     chart.data = data;
-    chart.options = options(unit, dates.length);
+    chart.options = options(unit, dates.length, datasets.length === 0);
     chart.update();
   } else {
     chart = new window.Chart($('chart'), {
       type: 'bar',
       data,
-      options: options(unit, dates.length),
+      options: options(unit, dates.length, datasets.length === 0),
     });
   }
   return key;
