@@ -107,4 +107,29 @@ describe('JsonEdits: renames and appends', () => {
     ).toBe('{"s":[ "a","b"]}');
     expect(edit('[1]', (e) => e.set([1], { t: 2 }))).toBe('[1,{"t":2}]');
   });
+
+  it('reads each container once, however many edits land in it', () => {
+    const blocks = Array.from(
+      { length: 5000 },
+      (_, i) =>
+        `{"type":"text","text":"${i}","cache_control":{"type":"ephemeral","ttl":"1h"}}`,
+    );
+    const body = Buffer.from(
+      `{"messages":[{"role":"user","content":[${blocks.join(',')}]}]}`,
+    );
+    const edits = new JsonEdits();
+    for (let i = 0; i < blocks.length; i++)
+      edits.remove(['messages', 0, 'content', i, 'cache_control', 'ttl']);
+    const stats = { containersRead: 0 };
+    const out = edits.apply(body, stats)!.toString();
+    expect(out).not.toContain('ttl');
+    expect(JSON.parse(out).messages[0].content[4999]).toEqual({
+      type: 'text',
+      text: '4999',
+      cache_control: { type: 'ephemeral' },
+    });
+    // root, messages, the message, content, and each block's cache_control
+    // (blocks themselves are read only to reach it): linear in the edits.
+    expect(stats.containersRead).toBeLessThanOrEqual(4 + 2 * blocks.length);
+  });
 });

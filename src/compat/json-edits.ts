@@ -51,12 +51,29 @@ export class JsonEdits {
     this.edits.push({ kind: 'rename', path, key });
   }
 
-  /** The edited bytes, or undefined when a `set` path does not fit the body. */
-  apply(body: Buffer): Buffer | undefined {
+  /** The paths edited, in the order the edits were made. */
+  get paths(): readonly JsonPath[] {
+    return this.edits.map((edit) => edit.path);
+  }
+
+  /** Adds `other`'s edits after this one's. */
+  merge(other: JsonEdits): void {
+    this.edits.push(...other.edits);
+  }
+
+  /**
+   * The edited bytes, or undefined when a `set` path does not fit the body.
+   * `stats` counts the containers read (the specs hold the work linear).
+   */
+  apply(body: Buffer, stats?: { containersRead: number }): Buffer | undefined {
+    // Each container is read once, however many edits land in it: edits in the
+    // thousands (a rule touching every block) cost one walk of the body.
+    const readBefore = containersRead;
+    const index = new JsonIndex(body);
     const patches: Patch[] = [];
     const removals = new Map<number, { parent: Span; steps: Set<unknown> }>();
     for (const edit of this.edits) {
-      const parent = valueAt(body, edit.path.slice(0, -1));
+      const parent = index.valueAt(edit.path.slice(0, -1));
       const last = edit.path[edit.path.length - 1];
       if (edit.kind === 'remove') {
         if (!parent) continue;
@@ -69,8 +86,7 @@ export class JsonEdits {
         continue;
       }
       if (edit.kind === 'rename') {
-        const slot =
-          parent && slotsOf(body, parent)?.find((s) => s.step === last);
+        const slot = parent && index.slot(parent, last);
         if (slot && body[slot.from] === 0x22)
           patches.push({
             start: slot.from,
@@ -80,12 +96,12 @@ export class JsonEdits {
         continue;
       }
       if (!parent) return undefined;
-      const patch = setPatch(body, parent, last, edit.json);
+      const patch = setPatch(index, parent, last, edit.json);
       if (!patch) return undefined;
       patches.push(patch);
     }
     for (const { parent, steps } of removals.values())
-      patches.push(...removalPatches(slotsOf(body, parent), steps));
+      patches.push(...removalPatches(index.slots(parent), steps));
     patches.sort((a, b) => a.start - b.start || b.end - a.end);
     const parts: Buffer[] = [];
     let at = 0;
@@ -95,31 +111,71 @@ export class JsonEdits {
       at = patch.end;
     }
     parts.push(body.subarray(at));
+    if (stats) stats.containersRead = containersRead - readBefore;
     return Buffer.concat(parts);
   }
 }
 
 /** The span of the value at `path`, or undefined when there is none. */
 export function valueAt(body: Buffer, path: JsonPath): Span | undefined {
-  const start = skipSpace(body, 0);
-  const end = valueEnd(body, start);
-  if (end === -1) return undefined;
-  let span: Span | undefined = { start, end };
-  for (const step of path) {
-    span = slotsOf(body, span)?.find((slot) => slot.step === step);
-    if (!span) return undefined;
+  return new JsonIndex(body).valueAt(path);
+}
+
+/**
+ * The containers of one body, each read once when first asked for: its slots
+ * in order, and by key or index.
+ */
+class JsonIndex {
+  private readonly root: Span | undefined;
+  private readonly read = new Map<
+    number,
+    { list: Slot[]; byStep: Map<unknown, Slot> } | undefined
+  >();
+
+  constructor(readonly body: Buffer) {
+    const start = skipSpace(body, 0);
+    const end = valueEnd(body, start);
+    this.root = end === -1 ? undefined : { start, end };
   }
-  return { start: span.start, end: span.end };
+
+  valueAt(path: JsonPath): Span | undefined {
+    let span: Span | undefined = this.root;
+    for (const step of path) {
+      if (!span) return undefined;
+      span = this.slot(span, step);
+    }
+    return span && { start: span.start, end: span.end };
+  }
+
+  slots(parent: Span): Slot[] | undefined {
+    return this.container(parent)?.list;
+  }
+
+  slot(parent: Span, step: unknown): Slot | undefined {
+    return this.container(parent)?.byStep.get(step);
+  }
+
+  private container(parent: Span) {
+    if (!this.read.has(parent.start)) {
+      const list = slotsOf(this.body, parent);
+      this.read.set(
+        parent.start,
+        list && { list, byStep: new Map(list.map((s) => [s.step, s])) },
+      );
+    }
+    return this.read.get(parent.start);
+  }
 }
 
 /** The value at `parent[last]` replaced, or added last in its object or array. */
 function setPatch(
-  body: Buffer,
+  index: JsonIndex,
   parent: Span,
   last: string | number,
   json: string,
 ): Patch | undefined {
-  const slot = slotsOf(body, parent)?.find((s) => s.step === last);
+  const body = index.body;
+  const slot = index.slot(parent, last);
   if (slot) return { start: slot.start, end: slot.end, text: json };
   const close = parent.end - 1;
   const empty = skipSpace(body, parent.start + 1) === close;
@@ -128,7 +184,7 @@ function setPatch(
     return { start: close, end: close, text: empty ? member : `,${member}` };
   }
   // An array element past the end is appended (several in the order set).
-  const length = slotsOf(body, parent)?.length;
+  const length = index.slots(parent)?.length;
   if (typeof last !== 'number' || length === undefined || last < length)
     return undefined;
   return {
@@ -166,8 +222,12 @@ function removalPatches(
   return patches;
 }
 
+/** How many containers `slotsOf` has read, ever (for `apply`'s `stats`). */
+let containersRead = 0;
+
 /** The members of the object, or elements of the array, at `parent`. */
 function slotsOf(body: Buffer, parent: Span): Slot[] | undefined {
+  containersRead++;
   const open = body[parent.start];
   const isObject = open === 0x7b;
   if (!isObject && open !== 0x5b) return undefined;
