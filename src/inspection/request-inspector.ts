@@ -170,10 +170,9 @@ export class RequestInspector {
     kind: ConversationKind,
     body: unknown,
   ): boolean {
-    const ids = answeredToolCalls(kind, body);
-    return (
-      ids.length > 0 &&
-      ids.every((id) => this.toolCalls.knows(context.keyName!, id))
+    return this.toolCalls.answer(
+      context.keyName!,
+      answeredToolCalls(kind, body),
     );
   }
 

@@ -69,4 +69,15 @@ describe('ToolCallIds', () => {
     expect(ids.knows('inferred', 'c1')).toBe(true);
     expect(ids.knows('inferred', `c${MAX_IDS_PER_KEY}`)).toBe(true);
   });
+
+  it('answers a call once: its id sent back again is no agent turn', () => {
+    const ids = new ToolCallIds(registry);
+    ids.remember('inferred', 'call_1');
+    ids.remember('inferred', 'call_2');
+    expect(ids.answer('inferred', ['call_1', 'call_x'])).toBe(false);
+    expect(ids.answer('inferred', ['call_1', 'call_2'])).toBe(true);
+    expect(ids.answer('inferred', ['call_1'])).toBe(false);
+    expect(ids.answer('inferred', [])).toBe(false);
+    expect(ids.answer('other', ['call_2'])).toBe(false);
+  });
 });

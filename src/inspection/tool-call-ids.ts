@@ -27,9 +27,23 @@ export class ToolCallIds {
 
   constructor(private readonly keys: ClientKeyRegistry) {}
 
-  /** Whether the proxy saw upstream call tool `id` for key `key`. */
+  /** Whether the proxy saw upstream call tool `id` for key `key` (not yet answered). */
   knows(key: string, id: string): boolean {
     return this.byKey.get(key)?.has(id) === true;
+  }
+
+  /**
+   * Whether every one of `ids` is a call the proxy saw upstream make for `key`
+   * and not yet answered; if so they are answered now. A call is answered
+   * once: its id sent again with a new "result" (a question dressed as a tool
+   * result) is the client's own turn.
+   */
+  answer(key: string, ids: readonly string[]): boolean {
+    const known = this.byKey.get(key);
+    if (!known || ids.length === 0 || !ids.every((id) => known.has(id)))
+      return false;
+    for (const id of ids) known.delete(id);
+    return true;
   }
 
   remember(key: string, id: string): void {

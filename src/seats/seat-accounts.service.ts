@@ -33,6 +33,7 @@ export interface Seat {
 export class SeatAccounts implements OnApplicationShutdown {
   private readonly logger = new Logger('Seats');
   private readonly held = new Map<string, { sealed: string; seat: Seat }>();
+  private readonly opening = new Map<string, Promise<Seat | undefined>>();
   private readonly cipher: SeatCipher | undefined;
   private readonly copilot: Settings['copilot'];
 
@@ -54,8 +55,21 @@ export class SeatAccounts implements OnApplicationShutdown {
     return this.cipher !== undefined;
   }
 
-  /** The key's linked seat, or undefined when it has none (or it cannot be opened). */
-  async seat(keyName: string): Promise<Seat | undefined> {
+  /**
+   * The key's linked seat, or undefined when it has none (or it cannot be
+   * opened). One look-up per key at a time: parallel first calls (Claude Code
+   * opens several at once) share one seat, never two token providers.
+   */
+  seat(keyName: string): Promise<Seat | undefined> {
+    let opening = this.opening.get(keyName);
+    if (!opening) {
+      opening = this.open(keyName).finally(() => this.opening.delete(keyName));
+      this.opening.set(keyName, opening);
+    }
+    return opening;
+  }
+
+  private async open(keyName: string): Promise<Seat | undefined> {
     if (!this.cipher) return undefined;
     const held = this.held.get(keyName);
     let sealed: string | undefined;

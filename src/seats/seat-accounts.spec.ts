@@ -118,4 +118,19 @@ describe('SeatAccounts', () => {
     expect(await seats.seat('alice')).toBeUndefined();
     expect(await seats.linkedLogin('alice')).toBeUndefined();
   });
+
+  it('opens one seat for parallel first calls: one token provider, none left running', async () => {
+    const store = new MemoryStore();
+    store.seats.set('alice', new SeatCipher(NEW).seal('alice', 'al', 'gho_a'));
+    const seats = accounts(store, { SEATS_SECRET: NEW });
+    const [a, b, c] = await Promise.all([
+      seats.seat('alice'),
+      seats.seat('alice'),
+      seats.seat('alice'),
+    ]);
+    expect(a).toBeDefined();
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    seats.onApplicationShutdown();
+  });
 });

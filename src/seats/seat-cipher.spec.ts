@@ -51,4 +51,28 @@ describe('SeatCipher', () => {
     expect(SeatCipher.loginOf(sealed)).toBe('alice');
     expect(SeatCipher.loginOf('{')).toBeUndefined();
   });
+
+  it('refuses a record whose tag was cut short, or whose IV is not 96 bits', () => {
+    const cipher = new SeatCipher(SECRET);
+    const record = JSON.parse(cipher.seal('k', 'alice', TOKEN)) as {
+      iv: string;
+      tag: string;
+    };
+    const short = Buffer.from(record.tag, 'base64').subarray(0, 4);
+    expect(
+      cipher.open(
+        'k',
+        JSON.stringify({ ...record, tag: short.toString('base64') }),
+      ),
+    ).toBeUndefined();
+    expect(
+      cipher.open(
+        'k',
+        JSON.stringify({
+          ...record,
+          iv: Buffer.alloc(16).toString('base64'),
+        }),
+      ),
+    ).toBeUndefined();
+  });
 });

@@ -111,13 +111,15 @@ export class SeatCipher {
     record: SealedSeat,
   ): OpenSeat | undefined {
     try {
-      const decipher = createDecipheriv(
-        'aes-256-gcm',
-        key,
-        Buffer.from(record.iv, 'base64'),
-      );
+      const iv = Buffer.from(record.iv, 'base64');
+      const tag = Buffer.from(record.tag, 'base64');
+      // A short tag would lower the forgery bound (Node accepts 4 bytes).
+      if (iv.length !== 12 || tag.length !== 16) return undefined;
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, {
+        authTagLength: 16,
+      });
       decipher.setAAD(aad(keyName, record.login));
-      decipher.setAuthTag(Buffer.from(record.tag, 'base64'));
+      decipher.setAuthTag(tag);
       const githubToken = Buffer.concat([
         decipher.update(Buffer.from(record.token, 'base64')),
         decipher.final(),
