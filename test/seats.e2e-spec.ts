@@ -370,6 +370,11 @@ describe('Seats: a deployment of own seats only, with allowlists', () => {
   beforeAll(async () => {
     world = await startWorld();
     world.github.orgs.set('dave', ['Acme']);
+    // A member of many organisations: the listed one is on GitHub's second page.
+    world.github.orgs.set('erin', [
+      ...Array.from({ length: 130 }, (_, i) => `org-${i}`),
+      'acme',
+    ]);
     world.github.orgs.set('mallory', ['evil-corp']);
     proxy = await startApp(
       env(world, {
@@ -424,6 +429,12 @@ keys:
     expect(lastSeat(world)).toBe('dave');
     await chat(proxy.url, ALICE).expect(200);
     expect(lastSeat(world)).toBe('alice');
+  });
+
+  it("reads every page of a login's organisations", async () => {
+    await link(proxy.url, world.github, BOB, 'erin');
+    await chat(proxy.url, BOB).expect(200);
+    expect(lastSeat(world)).toBe('erin');
   });
 });
 

@@ -1,5 +1,8 @@
 import axios, { AxiosInstance } from 'axios';
 
+/** Pages of `/user/orgs` read at most: 1,000 organisations. */
+const ORG_PAGES = 10;
+
 /** Who a GitHub token belongs to, as far as the allowlists need. */
 export interface GithubIdentity {
   login: string;
@@ -36,8 +39,17 @@ export class GithubIdentityClient {
     if (typeof login !== 'string' || login === '')
       throw new Error('GitHub /user named no login');
     if (!withOrgs) return { login, orgs: [] };
-    const orgs = await this.get('/user/orgs?per_page=100', githubToken);
-    if (!Array.isArray(orgs)) throw new Error('GitHub /user/orgs is no list');
+    const orgs: Array<{ login?: unknown }> = [];
+    // 100 a page; a short page is the last (at most ORG_PAGES of them).
+    for (let page = 1; page <= ORG_PAGES; page++) {
+      const more = await this.get(
+        `/user/orgs?per_page=100&page=${page}`,
+        githubToken,
+      );
+      if (!Array.isArray(more)) throw new Error('GitHub /user/orgs is no list');
+      orgs.push(...(more as Array<{ login?: unknown }>));
+      if (more.length < 100) break;
+    }
     return {
       login,
       orgs: orgs

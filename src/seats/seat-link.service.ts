@@ -165,8 +165,11 @@ export class SeatLinkService implements OnApplicationShutdown {
         );
         return;
       }
+      // A newer flow started while GitHub answered: it wins, this one ends here.
+      if (!(await this.stillCurrent(keyName, flow))) return;
       await this.seats.link(keyName, identity.login, token);
-      await this.flows.delete(keyName);
+      if (await this.stillCurrent(keyName, flow))
+        await this.flows.delete(keyName);
       this.logger.log(
         `key ${keyName} is linked to the seat of ${identity.login}`,
       );

@@ -143,10 +143,16 @@ export class FakeSeatsGitHub {
           return json(res, 200, { login, id: 1000 + login.length });
         case '/user/orgs':
           if (!login) return badCredentials(res);
+          // 100 a page, as GitHub pages them (`per_page` at most 100).
           return json(
             res,
             200,
-            (this.orgs.get(login) ?? []).map((org) => ({ login: org })),
+            (this.orgs.get(login) ?? [])
+              .slice(
+                (Number(url.searchParams.get('page') ?? 1) - 1) * 100,
+                Number(url.searchParams.get('page') ?? 1) * 100,
+              )
+              .map((org) => ({ login: org })),
           );
         case '/copilot_internal/v2/token':
           if (!login) return badCredentials(res);
