@@ -13,6 +13,8 @@ export const ANSWER_RULE_IDS: readonly string[] = [
   'g6',
   'g4',
   'g3',
+  // src/compat/retry-without-thinking.ts
+  'm10r',
 ];
 
 /**

@@ -24,6 +24,7 @@ import { UsageService } from '../usage/usage.service';
 import { ResponseRelay } from './response-relay';
 import { BridgeStage } from '../bridge/bridge.stage';
 import { CompatStage } from '../compat/compat.stage';
+import { ThinkingRetry } from '../compat/retry-without-thinking';
 import type { CachedHead } from '../cache/response-cache';
 import { buildUpstreamRequest } from './upstream-request';
 import { TracingService } from '../tracing/tracing.service';
@@ -64,6 +65,7 @@ export class ProxyService {
     private readonly fingerprint: CopilotFingerprint,
     private readonly seats: SeatStage,
     private readonly compat: CompatStage,
+    private readonly thinkingRetry: ThinkingRetry,
     private readonly toolCalls: ToolCallIds,
     private readonly tracing: TracingService,
   ) {}
@@ -100,7 +102,12 @@ export class ProxyService {
     const sent = adjusted === inspected.request ? lookup.request : adjusted;
     const request = await this.tokenCount.prepare(context, sent, res);
     if (!request) return;
-    const upstream = await this.callUpstream(context, request);
+    const upstream = await this.thinkingRetry.answer(
+      context,
+      request,
+      await this.callUpstream(context, request),
+      (again) => this.callUpstream(context, again),
+    );
     if (this.tokenCount.answer(context, request, upstream, res)) return;
     const store =
       lookup.storeKey === undefined
