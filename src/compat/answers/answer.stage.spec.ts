@@ -13,6 +13,7 @@ import { THINKING_DISPLAY } from '../rules/promote-thinking-display';
 import { ANSWER_RULE_IDS } from '../../config/compat.config';
 import { AnswerStage, ERROR_RULES, STREAM_RULES } from './answer.stage';
 import { EventStreamTransform } from './event-stream';
+import { THINKING_RETRY } from '../retry-without-thinking';
 
 const SSE = ['Content-Type', 'text/event-stream'];
 const TEXT = ['Content-Type', 'text/plain; charset=utf-8'];
@@ -51,7 +52,9 @@ const res = {} as ServerResponse;
 describe('AnswerStage', () => {
   it('lists each answer rule id for COMPAT_RULES', () => {
     expect(
-      [...Object.values(STREAM_RULES), ...ERROR_RULES].map((r) => r.id).sort(),
+      [...Object.values(STREAM_RULES), ...ERROR_RULES, THINKING_RETRY]
+        .map((r) => r.id)
+        .sort(),
     ).toEqual([...ANSWER_RULE_IDS].sort());
   });
 
