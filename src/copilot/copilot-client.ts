@@ -11,6 +11,7 @@ import {
   CopilotTokenProvider,
 } from './token/copilot-token.provider';
 import {
+  CallerSignal,
   OutboundRequest,
   UpstreamResponse,
   UpstreamTransport,
@@ -31,7 +32,8 @@ export interface UpstreamRequest {
   headers: OutgoingHttpHeaders;
   /** The client's body: a stream read once, or bytes already in hand. */
   body?: Readable | Buffer;
-  signal: AbortSignal;
+  /** The caller gave up: the round trip is cut wherever it is. */
+  signal: CallerSignal;
 }
 
 type Body = UpstreamRequest['body'];
