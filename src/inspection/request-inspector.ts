@@ -185,7 +185,7 @@ export class RequestInspector {
   ): Inspection {
     context.initiator = initiator;
     context.initiatorReason = reason;
-    this.metrics.initiators.inc({ initiator, reason });
+    this.metrics.countInitiator(initiator, reason);
     return inspection;
   }
 }

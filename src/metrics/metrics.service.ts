@@ -7,6 +7,7 @@ import {
   Registry,
 } from 'prom-client';
 import type { RequestContext } from '../request-context/request-context';
+import { LabelChildren } from './label-children';
 
 const KNOWN_METHODS = new Set([
   'GET',
@@ -170,8 +171,46 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  // The series every request touches, bound once per label set.
+  private readonly requestsBy = new LabelChildren((v) =>
+    this.requests.labels(...v),
+  );
+  private readonly upstreamHeadersBy = new LabelChildren((v) =>
+    this.upstreamHeaders.labels(...v),
+  );
+  private readonly streamedBytesBy = new LabelChildren((v) =>
+    this.streamedBytes.labels(...v),
+  );
+  private readonly initiatorsBy = new LabelChildren((v) =>
+    this.initiators.labels(...v),
+  );
+  private readonly tokensBy = new LabelChildren((v) =>
+    this.tokens.labels(...v),
+  );
+  private readonly creditsBy = new LabelChildren((v) =>
+    this.credits.labels(...v),
+  );
+  private readonly premiumRequestsBy = new LabelChildren((v) =>
+    this.premiumRequests.labels(...v),
+  );
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Starts the upstream-headers timer of a route; call the result at the headers. */
+  upstreamHeadersTimer(route: string): () => void {
+    return this.upstreamHeadersBy.get(route).startTimer();
+  }
+
+  /** Counts the body bytes relayed on a route. */
+  countStreamedBytes(route: string, bytes: number): void {
+    this.streamedBytesBy.get(route).inc(bytes);
+  }
+
+  /** Counts a model request by its `X-Initiator` and the reason for it. */
+  countInitiator(initiator: string, reason: string): void {
+    this.initiatorsBy.get(initiator, reason).inc();
   }
 
   /** The Prometheus text: every series, or (`perKey` false) all but those by key name. */
@@ -183,11 +222,13 @@ export class MetricsService {
 
   /** Every answered request, refused ones included (`ServerListeners` calls it). */
   observeRequest(context: RequestContext, status: number): void {
-    this.requests.inc({
-      method: KNOWN_METHODS.has(context.method) ? context.method : 'OTHER',
-      route: context.route,
-      status: String(status),
-    });
+    this.requestsBy
+      .get(
+        KNOWN_METHODS.has(context.method) ? context.method : 'OTHER',
+        context.route,
+        String(status),
+      )
+      .inc();
   }
 
   /** One answer's usage, under a key name and a model from the account's list. */
@@ -202,18 +243,15 @@ export class MetricsService {
       nanoAiu: number;
     },
   ): void {
-    if (usage.nanoAiu) this.credits.inc({ key, model }, usage.nanoAiu / 1e9);
+    if (usage.nanoAiu) this.creditsBy.get(key, model).inc(usage.nanoAiu / 1e9);
     if (usage.promptTokens)
-      this.tokens.inc({ key, model, kind: 'prompt' }, usage.promptTokens);
+      this.tokensBy.get(key, model, 'prompt').inc(usage.promptTokens);
     if (usage.cachedTokens)
-      this.tokens.inc({ key, model, kind: 'cached' }, usage.cachedTokens);
+      this.tokensBy.get(key, model, 'cached').inc(usage.cachedTokens);
     if (usage.completionTokens)
-      this.tokens.inc(
-        { key, model, kind: 'completion' },
-        usage.completionTokens,
-      );
+      this.tokensBy.get(key, model, 'completion').inc(usage.completionTokens);
     if (usage.premiumRequests)
-      this.premiumRequests.inc({ key, model }, usage.premiumRequests);
+      this.premiumRequestsBy.get(key, model).inc(usage.premiumRequests);
   }
 
   onExchange(outcome: 'success' | 'failure'): void {

@@ -143,9 +143,7 @@ export class ProxyService {
     context: RequestContext,
     request: UpstreamRequest,
   ): Promise<UpstreamResponse> {
-    const timer = this.metrics.upstreamHeaders.startTimer({
-      route: context.route,
-    });
+    const timer = this.metrics.upstreamHeadersTimer(context.route);
     let upstream;
     try {
       upstream = await this.client.send(request);
