@@ -74,7 +74,8 @@ export class RequestInspector {
       !(request.body instanceof Readable)
     )
       return { request };
-    const headers = { ...request.headers };
+    // The request's own headers, built for this call: edited in place, not copied.
+    const headers = request.headers;
     const infer =
       context.keyName !== undefined &&
       this.keys.named(context.keyName)?.initiator === 'infer';
