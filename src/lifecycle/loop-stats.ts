@@ -13,6 +13,9 @@ const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
 
+/** How often the event loop is sampled. */
+const RESOLUTION_MS = 10;
+
 interface GcTally {
   count: number;
   totalMs: number;
@@ -29,7 +32,7 @@ export type LoopStatsStop = () => string;
  * off nothing is observed.
  */
 export function startLoopStats(): LoopStatsStop {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
   const gc = new Map<string, GcTally>();
   const observer = new PerformanceObserver((list) => {
@@ -41,7 +44,8 @@ export function startLoopStats(): LoopStatsStop {
     delay.disable();
     for (const entry of observer.takeRecords()) countGc(gc, entry);
     observer.disconnect();
-    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    // Node's figures are the intervals between samples: the delay is what passes the resolution.
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS).toFixed(1);
     const pauses = [...gc]
       .map(
         ([kind, t]) =>
