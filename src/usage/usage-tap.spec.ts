@@ -424,6 +424,20 @@ describe('UsageTap: the chunks it is given', () => {
   );
 });
 
+describe('UsageTap: a non-streamed answer in one chunk', () => {
+  it('is read where it is, without a copy', () => {
+    const concat = jest.spyOn(Buffer, 'concat');
+    try {
+      const tap = new UsageTap(false);
+      tap.push(bytes(CHAT_JSON));
+      expect(tap.end()).toEqual(CHAT_USAGE);
+      expect(concat).not.toHaveBeenCalled();
+    } finally {
+      concat.mockRestore();
+    }
+  });
+});
+
 describe('UsageTap: chunks of whole events', () => {
   it.each([
     ['a chat stream', CHAT_STREAM, CHAT_USAGE],

@@ -64,7 +64,10 @@ export class UsageTap {
       const rest = this.events.end();
       if (rest) this.readEvents(rest);
     } else if (this.chunks) {
-      const document = Buffer.concat(this.chunks, this.held);
+      const kept = this.chunks;
+      // Most answers come in one chunk: read where it is.
+      const document =
+        kept.length === 1 ? kept[0] : Buffer.concat(kept, this.held);
       this.letGo();
       try {
         readUsage(JSON.parse(document.toString('utf8')), this.usage);
