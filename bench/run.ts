@@ -316,6 +316,8 @@ async function countTokensCost(
     // The proxy counts exactly for at most 250 ms of each second (then it
     // estimates from the size): one count a second measures the exact count.
     const pause = () => new Promise((r) => setTimeout(r, 1_100));
+    // The previous body's last count was within this second.
+    await pause();
     await count();
     let ticks = 0;
     let wall = 0;
