@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadSettings, Settings } from './config/settings';
+import { loopStatsFromEnv } from './lifecycle/loop-stats';
 import { describeStartFailure } from './lifecycle/start-failure';
 import { StartupReport } from './lifecycle/startup-report';
 import { ensureCredentials } from './login/ensure-credentials';
@@ -9,6 +10,7 @@ import { ensureCredentials } from './login/ensure-credentials';
 let settings: Settings | undefined;
 
 async function bootstrap(): Promise<void> {
+  loopStatsFromEnv();
   await ensureCredentials();
   settings = loadSettings();
   const app = await createApp(settings);

@@ -5,6 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { parseSettings } from '../config/settings';
 import { ProxyError } from '../errors/proxy-error';
+import { RequestContext } from '../request-context/request-context';
+import { parseTarget } from '../request-context/request-target';
 import { AxiosTransport } from './axios-transport';
 import type { OutboundRequest } from './upstream-transport';
 
@@ -40,6 +42,11 @@ describe('AxiosTransport', () => {
     server = http.createServer((req, res) => {
       const route = req.url ?? '';
       if (route.startsWith('/silent')) return; // never answers
+      if (route.startsWith('/half')) {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.write('data: 1\n\n'); // and never ends
+        return;
+      }
       if (route.startsWith('/dead-when-reused') && served.has(req.socket)) {
         req.socket.destroy();
         return;
@@ -170,6 +177,48 @@ describe('AxiosTransport', () => {
       transport.roundTrip(request({ signal: caller.signal })),
     );
     expect(error.code).toBe('client_closed');
+  });
+
+  describe('with the request context as the signal (no AbortController)', () => {
+    const contextFor = () =>
+      new RequestContext('r1', 'POST', parseTarget('/chat/completions'));
+
+    it("fails with 'client_closed' when the client hangs up before the headers", async () => {
+      const context = contextFor();
+      server.once('request', () => context.clientClosed());
+      const error = await failureOf(
+        transport.roundTrip(request({ path: '/silent', signal: context })),
+      );
+      expect(error.code).toBe('client_closed');
+    });
+
+    it('cuts the upstream answer when the client hangs up after its headers', async () => {
+      const context = contextFor();
+      const upstreamClosed = new Promise<void>((resolve) =>
+        server.once('request', (req: http.IncomingMessage) =>
+          req.socket.once('close', () => resolve()),
+        ),
+      );
+      const response = await transport.roundTrip(
+        request({ path: '/half', signal: context }),
+      );
+      const bodyClosed = new Promise<void>((resolve) =>
+        response.body.once('close', () => resolve()),
+      );
+      response.body.on('error', () => undefined);
+      context.clientClosed();
+      await Promise.all([bodyClosed, upstreamClosed]);
+      expect(response.body.destroyed).toBe(true);
+    });
+
+    it('leaves a finished exchange alone when the client leaves afterwards', async () => {
+      const context = contextFor();
+      const response = await transport.roundTrip(
+        request({ body: Buffer.from('x'), signal: context }),
+      );
+      expect(await readAll(response.body)).toContain('POST /chat/completions');
+      expect(() => context.clientClosed()).not.toThrow();
+    });
   });
 
   describe('a pooled connection the upstream dropped', () => {

@@ -18,6 +18,7 @@ import {
   WireHeaders,
 } from './raw-stream.adapter';
 import {
+  CallerSignal,
   OutboundRequest,
   UpstreamResponse,
   UpstreamTransport,
@@ -125,7 +126,7 @@ export class AxiosTransport
   }
 
   /** What a failed round trip means for the client. */
-  private failure(error: WireError, caller: AbortSignal): ProxyError {
+  private failure(error: WireError, caller: CallerSignal): ProxyError {
     if (error.code === HEADERS_TIMEOUT) {
       return new ProxyError('upstream_timeout', { detail: error.message });
     }

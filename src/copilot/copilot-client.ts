@@ -12,6 +12,7 @@ import {
 } from './token/copilot-token.provider';
 import { NoLoginProvider } from './token/no-login.provider';
 import {
+  CallerSignal,
   OutboundRequest,
   UpstreamResponse,
   UpstreamTransport,
@@ -32,7 +33,8 @@ export interface UpstreamRequest {
   headers: OutgoingHttpHeaders;
   /** The client's body: a stream read once, or bytes already in hand. */
   body?: Readable | Buffer;
-  signal: AbortSignal;
+  /** The caller gave up: the round trip is cut wherever it is. */
+  signal: CallerSignal;
 }
 
 type Body = UpstreamRequest['body'];

@@ -2,6 +2,7 @@ import type { AxiosAdapter, AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';
+import type { CallerSignal } from './upstream-transport';
 
 interface Origin {
   secure: boolean;
@@ -62,6 +63,27 @@ function wireError(message: string, code: string): WireError {
 }
 
 /**
+ * Cuts `req` when the caller gives up, as `http.request`'s `signal` option would,
+ * with a listener on the caller's own signal instead of an `AbortSignal` (which
+ * the request context creates only when asked).
+ */
+function cutOnAbort(req: http.ClientRequest, caller: CallerSignal): void {
+  const abort = () =>
+    req.destroy(
+      Object.assign(new Error('The operation was aborted'), {
+        name: 'AbortError',
+        code: 'ABORT_ERR',
+      }),
+    );
+  if (caller.aborted) {
+    process.nextTick(abort);
+    return;
+  }
+  caller.addEventListener('abort', abort);
+  req.once('close', () => caller.removeEventListener('abort', abort));
+}
+
+/**
  * The axios adapter of the proxy: one `http(s).request` per call, the response
  * stream handed back as it arrives. Compared with axios' own Node adapter it
  * writes the request line from `url` untouched (WHATWG parsing would remove dot
@@ -93,7 +115,6 @@ export function rawStreamAdapter(agents: {
             : target.secure
               ? agents.https
               : agents.http,
-          signal: config.signal as AbortSignal | undefined,
         },
         (res) => {
           answered = true;
@@ -108,6 +129,8 @@ export function rawStreamAdapter(agents: {
           });
         },
       );
+      const caller = config.signal as CallerSignal | undefined;
+      if (caller) cutOnAbort(req, caller);
       req.on('error', (error: WireError) => {
         clearTimeout(timer);
         error.reusedSocket = req.reusedSocket;

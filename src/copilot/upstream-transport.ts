@@ -1,6 +1,18 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 
+/**
+ * Tells the transport that its caller gave up (the client hung up): an
+ * `AbortSignal` is one, and so is the `RequestContext`, which needs no
+ * `AbortController` for the many requests whose client never leaves. As with an
+ * `AbortSignal`, a listener added once `aborted` is true is never called.
+ */
+export interface CallerSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** One request as it goes on the wire, credentials included. */
 export interface OutboundRequest {
   /** The upstream origin (and base path), without a trailing slash. */
@@ -11,7 +23,7 @@ export interface OutboundRequest {
   headers: OutgoingHttpHeaders;
   body?: Readable | Buffer;
   /** Aborts the request at any point, body included. */
-  signal: AbortSignal;
+  signal: CallerSignal;
   /**
    * The same body once more, when it can be had (no body, bytes in hand, or a
    * kept copy): then a request that met a dead pooled connection before any

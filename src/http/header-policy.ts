@@ -165,7 +165,8 @@ export function clientResponseHeaders(
 
 export function isEventStream(rawHeaders: readonly string[]): boolean {
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() === 'content-type') {
+    const name = rawHeaders[i];
+    if (name.length === 12 && name.toLowerCase() === 'content-type') {
       return rawHeaders[i + 1].toLowerCase().startsWith('text/event-stream');
     }
   }

@@ -1,4 +1,10 @@
-import { EventSplitter, formatEvent, parseEvent, SseParser } from './sse';
+import {
+  EventSplitter,
+  formatEvent,
+  parseEvent,
+  SseParser,
+  wholeEvents,
+} from './sse';
 
 const text = (events: Buffer[]) => events.map((e) => e.toString('utf8'));
 
@@ -68,5 +74,32 @@ describe('formatEvent', () => {
   it('frames named and unnamed events, one data line per line', () => {
     expect(formatEvent('ping', 'x')).toBe('event: ping\ndata: x\n\n');
     expect(formatEvent(undefined, 'a\nb')).toBe('data: a\ndata: b\n\n');
+  });
+});
+
+describe('wholeEvents', () => {
+  it.each([
+    ['data: a\n\n', true],
+    ['data: a\n\ndata: b\n\n', true],
+    ['data: a\n\ndata: b\n', false],
+    ['data: a', false],
+    ['data: a\r\n\r\n', false],
+    ['data: a\r\n\n\n', false],
+    ['\n', false],
+  ])('%j: %s', (text, expected) => {
+    expect(wholeEvents(Buffer.from(text))).toBe(expected);
+  });
+});
+
+describe('EventSplitter.idle', () => {
+  it('is true with nothing carried, false while an event or a \\r is pending', () => {
+    const splitter = new EventSplitter();
+    expect(splitter.idle).toBe(true);
+    splitter.push(Buffer.from('data: a\n\ndata: b'));
+    expect(splitter.idle).toBe(false);
+    splitter.push(Buffer.from('\n\n'));
+    expect(splitter.idle).toBe(true);
+    splitter.push(Buffer.from('data: c\r'));
+    expect(splitter.idle).toBe(false);
   });
 });

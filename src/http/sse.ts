@@ -19,10 +19,33 @@ export const MAX_EVENT_BYTES = 1024 * 1024;
  * chunks is whole again. The common case (`\n` only) takes the native `indexOf`
  * path; only chunks with a `\r` are walked byte by byte.
  */
+/**
+ * Whether `chunk` is whole events and nothing more (no `\r`, ending in a blank
+ * line): what an event stream's chunks nearly always are. Such a chunk, when the
+ * splitter is `idle`, holds the same events `push` would cut out of it.
+ */
+export function wholeEvents(chunk: Buffer): boolean {
+  const n = chunk.length;
+  return (
+    n >= 2 &&
+    chunk[n - 1] === LF &&
+    chunk[n - 2] === LF &&
+    chunk.indexOf(CR) === -1
+  );
+}
+
 export class EventSplitter {
   private carry: Buffer | undefined;
   /** The carry ends in the middle of a line end (`\r` or `\r\n` or `\n`). */
   private sawCr = false;
+
+  /**
+   * Nothing carried from the chunks before: a chunk of whole `\n`-ended events
+   * (see `wholeEvents`) can then be read as it is, without `push`.
+   */
+  get idle(): boolean {
+    return this.carry === undefined && !this.sawCr;
+  }
 
   /** Complete events in `chunk` (with what came before); event bytes exclude the blank line. */
   push(chunk: Buffer): Buffer[] {

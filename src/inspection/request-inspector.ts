@@ -74,7 +74,8 @@ export class RequestInspector {
       !(request.body instanceof Readable)
     )
       return { request };
-    const headers = { ...request.headers };
+    // The request's own headers, built for this call: edited in place, not copied.
+    const headers = request.headers;
     const infer =
       context.keyName !== undefined &&
       this.keys.named(context.keyName)?.initiator === 'infer';
@@ -184,7 +185,7 @@ export class RequestInspector {
   ): Inspection {
     context.initiator = initiator;
     context.initiatorReason = reason;
-    this.metrics.initiators.inc({ initiator, reason });
+    this.metrics.countInitiator(initiator, reason);
     return inspection;
   }
 }

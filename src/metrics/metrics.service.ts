@@ -9,6 +9,7 @@ import {
 import type { RequestContext } from '../request-context/request-context';
 import { GenAiMetrics } from './gen-ai-metrics';
 import { isKnownMethod } from '../http/http-methods';
+import { LabelChildren } from './label-children';
 
 /**
  * The service's Prometheus metrics, in a registry of its own (two apps in one
@@ -161,9 +162,46 @@ export class MetricsService {
   });
 
   readonly genAi = new GenAiMetrics(this.registry);
+  // The series every request touches, bound once per label set.
+  private readonly requestsBy = new LabelChildren((v) =>
+    this.requests.labels(...v),
+  );
+  private readonly upstreamHeadersBy = new LabelChildren((v) =>
+    this.upstreamHeaders.labels(...v),
+  );
+  private readonly streamedBytesBy = new LabelChildren((v) =>
+    this.streamedBytes.labels(...v),
+  );
+  private readonly initiatorsBy = new LabelChildren((v) =>
+    this.initiators.labels(...v),
+  );
+  private readonly tokensBy = new LabelChildren((v) =>
+    this.tokens.labels(...v),
+  );
+  private readonly creditsBy = new LabelChildren((v) =>
+    this.credits.labels(...v),
+  );
+  private readonly premiumRequestsBy = new LabelChildren((v) =>
+    this.premiumRequests.labels(...v),
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Starts the upstream-headers timer of a route; call the result at the headers. */
+  upstreamHeadersTimer(route: string): () => void {
+    return this.upstreamHeadersBy.get(route).startTimer();
+  }
+
+  /** Counts the body bytes relayed on a route. */
+  countStreamedBytes(route: string, bytes: number): void {
+    this.streamedBytesBy.get(route).inc(bytes);
+  }
+
+  /** Counts a model request by its `X-Initiator` and the reason for it. */
+  countInitiator(initiator: string, reason: string): void {
+    this.initiatorsBy.get(initiator, reason).inc();
   }
 
   /** The Prometheus text: every series, or (`perKey` false) all but those by key name. */
@@ -175,11 +213,13 @@ export class MetricsService {
 
   /** Every answered request, refused ones included (`ServerListeners` calls it). */
   observeRequest(context: RequestContext, status: number): void {
-    this.requests.inc({
-      method: isKnownMethod(context.method) ? context.method : 'OTHER',
-      route: context.route,
-      status: String(status),
-    });
+    this.requestsBy
+      .get(
+        isKnownMethod(context.method) ? context.method : 'OTHER',
+        context.route,
+        String(status),
+      )
+      .inc();
     this.genAi.observe(context);
   }
 
@@ -195,18 +235,15 @@ export class MetricsService {
       nanoAiu: number;
     },
   ): void {
-    if (usage.nanoAiu) this.credits.inc({ key, model }, usage.nanoAiu / 1e9);
+    if (usage.nanoAiu) this.creditsBy.get(key, model).inc(usage.nanoAiu / 1e9);
     if (usage.promptTokens)
-      this.tokens.inc({ key, model, kind: 'prompt' }, usage.promptTokens);
+      this.tokensBy.get(key, model, 'prompt').inc(usage.promptTokens);
     if (usage.cachedTokens)
-      this.tokens.inc({ key, model, kind: 'cached' }, usage.cachedTokens);
+      this.tokensBy.get(key, model, 'cached').inc(usage.cachedTokens);
     if (usage.completionTokens)
-      this.tokens.inc(
-        { key, model, kind: 'completion' },
-        usage.completionTokens,
-      );
+      this.tokensBy.get(key, model, 'completion').inc(usage.completionTokens);
     if (usage.premiumRequests)
-      this.premiumRequests.inc({ key, model }, usage.premiumRequests);
+      this.premiumRequestsBy.get(key, model).inc(usage.premiumRequests);
   }
 
   onExchange(outcome: 'success' | 'failure'): void {

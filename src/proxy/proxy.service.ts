@@ -163,9 +163,7 @@ export class ProxyService {
     context: RequestContext,
     request: UpstreamRequest,
   ): Promise<UpstreamResponse> {
-    const timer = this.metrics.upstreamHeaders.startTimer({
-      route: context.route,
-    });
+    const timer = this.metrics.upstreamHeadersTimer(context.route);
     let upstream;
     this.tracing.upstreamStarted(context, request);
     try {

@@ -103,7 +103,7 @@ export class ResponseRelay {
         context.outcome = outcome;
         context.detail = CUT_DETAIL[outcome]?.(idleMs);
         if (streaming) this.metrics.activeStreams.dec();
-        this.metrics.streamedBytes.inc({ route: context.route }, bytes);
+        this.metrics.countStreamedBytes(context.route, bytes);
         if (CUT_DETAIL[outcome]) {
           this.metrics.upstreamFailures.inc({ kind: outcome });
         }

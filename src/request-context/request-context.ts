@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestTrace } from '../tracing/request-trace';
 import type { CopilotTokenProvider } from '../copilot/token/copilot-token.provider';
+import type { CallerSignal } from '../copilot/upstream-transport';
 import {
   ModelEndpoint,
   modelEndpoint,
@@ -12,7 +13,7 @@ import {
  * receives it to the log line written when it closes. Created by
  * `ServerListeners` ahead of Express; every stage reads and adds to this one object.
  */
-export class RequestContext {
+export class RequestContext implements CallerSignal {
   readonly startedAt = performance.now();
   /** The name of the matched client key (never the key). */
   keyName: string | undefined;
@@ -70,7 +71,7 @@ export class RequestContext {
   usage: AnswerUsage | undefined;
   /** The request's spans, when tracing is on (`TracingService`). */
   trace: RequestTrace | undefined;
-  private abortController: AbortController | undefined;
+  private abortListeners: Array<() => void> | undefined;
   private endHooks: Array<() => void> | undefined;
   private closedEarly = false;
 
@@ -89,13 +90,29 @@ export class RequestContext {
     return this.target.route;
   }
 
-  /** Aborted when the client goes away before the answer has ended. */
-  get signal(): AbortSignal {
-    if (!this.abortController) {
-      this.abortController = new AbortController();
-      if (this.closedEarly) this.abortController.abort();
-    }
-    return this.abortController.signal;
+  /**
+   * Aborted when the client goes away before the answer has ended: the context
+   * itself, so a request whose client stays costs no `AbortController`.
+   */
+  get signal(): CallerSignal {
+    return this;
+  }
+
+  /** The client went away before the answer had ended. */
+  get aborted(): boolean {
+    return this.closedEarly;
+  }
+
+  /** `listener` runs once when the client goes away early (never if it already has). */
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.closedEarly) (this.abortListeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const listeners = this.abortListeners;
+    if (!listeners) return;
+    const at = listeners.indexOf(listener);
+    if (at >= 0) listeners.splice(at, 1);
   }
 
   /** Runs `hook` when the response has closed (memory held for the request). */
@@ -111,8 +128,11 @@ export class RequestContext {
   }
 
   clientClosed(): void {
+    if (this.closedEarly) return;
     this.closedEarly = true;
-    this.abortController?.abort();
+    const listeners = this.abortListeners;
+    this.abortListeners = undefined;
+    listeners?.forEach((listener) => listener());
   }
 }
 

@@ -14,6 +14,18 @@ export interface QuotaSnapshot {
   seenAt: string;
 }
 
+/** One quota header as last seen, its fields parsed when read. */
+interface SeenSnapshot {
+  raw: string;
+  seenAt: number;
+  /** The fields of `parsedRaw`, parsed on the first read after a change. */
+  fields?: Record<string, string>;
+  parsedRaw?: string;
+}
+
+/** `x` in either case: the first letter of every header `observe` looks at. */
+const LETTER_X = 0x78;
+
 /**
  * What the Copilot account has left: GitHub's `copilot_internal/user` (dynamic
  * mode, fetched at most every 60 s) and the latest `x-quota-snapshot-*` headers
@@ -22,12 +34,10 @@ export interface QuotaSnapshot {
  */
 @Injectable()
 export class CopilotAccount {
-  private readonly snapshots = new Map<string, QuotaSnapshot>();
+  /** By the header's lower-case name, `x-quota-snapshot-<quota>`. */
+  private readonly snapshots = new Map<string, SeenSnapshot>();
   /** Each seat's own snapshots, by its account (SPEC §14). */
-  private readonly seatSnapshots = new Map<
-    string,
-    Map<string, QuotaSnapshot>
-  >();
+  private readonly seatSnapshots = new Map<string, Map<string, SeenSnapshot>>();
   private readonly http: AxiosInstance | undefined;
   private user: { at: number; value: Promise<unknown> } | undefined;
 
@@ -54,6 +64,8 @@ export class CopilotAccount {
   /**
    * Looks at an upstream answer's headers: quota snapshots, rate-limit names.
    * A seat's answer (`seatAccount`) updates that seat's snapshots only.
+   * Runs on every answer, so a snapshot is only kept as it came (with the time);
+   * its fields are parsed when read, and only when the value changed.
    */
   observe(
     status: number,
@@ -61,18 +73,24 @@ export class CopilotAccount {
     seatAccount?: string,
   ): void {
     let limit: string | undefined;
+    let now = 0;
     for (let i = 0; i < rawHeaders.length; i += 2) {
+      if ((rawHeaders[i].charCodeAt(0) | 0x20) !== LETTER_X) continue;
       const name = rawHeaders[i].toLowerCase();
       if (name.startsWith(SNAPSHOT_PREFIX)) {
+        now ||= Date.now();
         let snapshots = this.snapshots;
         if (seatAccount !== undefined) {
           snapshots = this.seatSnapshots.get(seatAccount) ?? new Map();
           this.seatSnapshots.set(seatAccount, snapshots);
         }
-        snapshots.set(name.slice(SNAPSHOT_PREFIX.length), {
-          fields: Object.fromEntries(new URLSearchParams(rawHeaders[i + 1])),
-          seenAt: new Date().toISOString(),
-        });
+        const seen = snapshots.get(name);
+        if (seen) {
+          seen.raw = rawHeaders[i + 1];
+          seen.seenAt = now;
+        } else {
+          snapshots.set(name, { raw: rawHeaders[i + 1], seenAt: now });
+        }
       } else if (name === 'x-ratelimit-exceeded') {
         limit = rawHeaders[i + 1];
       }
@@ -86,8 +104,23 @@ export class CopilotAccount {
 
   /** The latest snapshot per quota (`premium_interactions`, `chat`, …). */
   quotaSnapshots(seatAccount?: string): Record<string, QuotaSnapshot> {
-    if (seatAccount === undefined) return Object.fromEntries(this.snapshots);
-    return Object.fromEntries(this.seatSnapshots.get(seatAccount) ?? []);
+    const snapshots =
+      seatAccount === undefined
+        ? this.snapshots
+        : (this.seatSnapshots.get(seatAccount) ??
+          new Map<string, SeenSnapshot>());
+    const out: Record<string, QuotaSnapshot> = {};
+    for (const [name, seen] of snapshots) {
+      if (seen.parsedRaw !== seen.raw) {
+        seen.fields = Object.fromEntries(new URLSearchParams(seen.raw));
+        seen.parsedRaw = seen.raw;
+      }
+      out[name.slice(SNAPSHOT_PREFIX.length)] = {
+        fields: seen.fields ?? {},
+        seenAt: new Date(seen.seenAt).toISOString(),
+      };
+    }
+    return out;
   }
 
   /** `copilot_internal/user` in dynamic mode, or null (static mode, or it failed). */

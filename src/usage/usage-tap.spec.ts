@@ -2,6 +2,7 @@ import { noUsage, readUsage, Usage } from './usage';
 
 const NO_USAGE = noUsage();
 const BOTH = { promptReported: true, completionReported: true };
+import { EventSplitter } from '../http/sse';
 import { UsageTap } from './usage-tap';
 
 // ---------------------------------------------------------------------------
@@ -421,6 +422,58 @@ describe('UsageTap: the chunks it is given', () => {
       expect(tap.end()).toEqual(expected);
     },
   );
+});
+
+describe('UsageTap: a non-streamed answer in one chunk', () => {
+  it('is read where it is, without a copy', () => {
+    const concat = jest.spyOn(Buffer, 'concat');
+    try {
+      const tap = new UsageTap(false);
+      tap.push(bytes(CHAT_JSON));
+      expect(tap.end()).toEqual(CHAT_USAGE);
+      expect(concat).not.toHaveBeenCalled();
+    } finally {
+      concat.mockRestore();
+    }
+  });
+});
+
+describe('UsageTap: chunks of whole events', () => {
+  it.each([
+    ['a chat stream', CHAT_STREAM, CHAT_USAGE],
+    ['a messages stream', MESSAGES_STREAM, MESSAGES_USAGE],
+  ])(
+    'are read in place, with the usage and text of the events one by one (%s)',
+    (_case, text, expected) => {
+      const events = text.split(/(?<=\n\n)/).map(bytes);
+      const oneByOne = new UsageTap(true);
+      for (const event of events) oneByOne.push(event);
+      const pairs = [];
+      for (let i = 0; i < events.length; i += 2)
+        pairs.push(Buffer.concat(events.slice(i, i + 2)));
+      const split = jest.spyOn(EventSplitter.prototype, 'push');
+      try {
+        const inPlace = new UsageTap(true);
+        for (const chunk of pairs) inPlace.push(chunk);
+        expect(split).not.toHaveBeenCalled();
+        expect(inPlace.end()).toEqual(expected);
+        expect(oneByOne.end()).toEqual(expected);
+        expect(inPlace.content).toBe(oneByOne.content);
+        expect(inPlace.content).toBeGreaterThan(0);
+      } finally {
+        split.mockRestore();
+      }
+    },
+  );
+
+  it('are split once a partial event is carried, and in place again after', () => {
+    const body = bytes(CHAT_STREAM);
+    const usageAt = body.indexOf('"usage"');
+    const eventEnd = body.indexOf('\n\n', usageAt) + 2;
+    const tap = new UsageTap(true);
+    for (const chunk of cutAt(body, usageAt, eventEnd)) tap.push(chunk);
+    expect(tap.end()).toEqual(CHAT_USAGE);
+  });
 });
 
 // ---------------------------------------------------------------------------

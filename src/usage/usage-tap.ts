@@ -1,5 +1,5 @@
 import type { ByteBudget } from '../common/byte-budget';
-import { EventSplitter } from '../http/sse';
+import { EventSplitter, wholeEvents } from '../http/sse';
 import { contentBytes } from './content-bytes';
 import { noUsage, readUsage, Usage } from './usage';
 
@@ -35,7 +35,11 @@ export class UsageTap {
 
   push(chunk: Buffer): void {
     if (this.events) {
-      for (const event of this.events.push(chunk)) this.readEvent(event);
+      // The common case (whole events, nothing carried) is read in place, all
+      // its events at once: the reading is line by line, and generated text
+      // never spans events, so the counts are those of the events one by one.
+      if (this.events.idle && wholeEvents(chunk)) this.readEvents(chunk);
+      else for (const event of this.events.push(chunk)) this.readEvents(event);
       return;
     }
     if (this.chunks) {
@@ -58,9 +62,12 @@ export class UsageTap {
   end(): Usage {
     if (this.events) {
       const rest = this.events.end();
-      if (rest) this.readEvent(rest);
+      if (rest) this.readEvents(rest);
     } else if (this.chunks) {
-      const document = Buffer.concat(this.chunks, this.held);
+      const kept = this.chunks;
+      // Most answers come in one chunk: read where it is.
+      const document =
+        kept.length === 1 ? kept[0] : Buffer.concat(kept, this.held);
       this.letGo();
       try {
         readUsage(JSON.parse(document.toString('utf8')), this.usage);
@@ -78,7 +85,8 @@ export class UsageTap {
     this.chunks = undefined;
   }
 
-  private readEvent(event: Buffer): void {
+  /** One event or several whole ones: their generated text, and the usage of any. */
+  private readEvents(event: Buffer): void {
     this.content += contentBytes(event);
     if (event.indexOf(USAGE_MARK) === -1) return;
     for (const line of event.toString('utf8').split(/\r\n|\r|\n/)) {

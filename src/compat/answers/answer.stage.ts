@@ -155,6 +155,10 @@ export class AnswerStage {
 
 function headerOf(rawHeaders: readonly string[], name: string) {
   for (let i = 0; i < rawHeaders.length; i += 2)
-    if (rawHeaders[i].toLowerCase() === name) return rawHeaders[i + 1];
+    if (
+      rawHeaders[i].length === name.length &&
+      rawHeaders[i].toLowerCase() === name
+    )
+      return rawHeaders[i + 1];
   return undefined;
 }
