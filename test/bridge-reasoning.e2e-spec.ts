@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import type { FakeCopilotApi } from './support/fake-copilot-api';
 import { startStrictCopilot } from './support/strict/strict-copilot';
 import { startApp, TestApp } from './support/test-app';
+import { sdkClients } from './support/sdk-clients';
 
 /**
  * A two-turn tool loop in each bridge direction, against the strict fake with the
@@ -64,16 +65,7 @@ describe('the bridge carries reasoning back upstream on the next turn (strict fa
       COPILOT_API_BASE_URL: fake.url,
       COMPAT: 'off',
     });
-    anthropic = new Anthropic({
-      baseURL: proxy.url,
-      apiKey: 'any',
-      maxRetries: 0,
-    });
-    openai = new OpenAI({
-      baseURL: `${proxy.url}/v1`,
-      apiKey: 'any',
-      maxRetries: 0,
-    });
+    ({ anthropic, openai } = sdkClients(proxy.url));
   });
   afterAll(async () => {
     await proxy.close();

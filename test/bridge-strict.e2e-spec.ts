@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import type { FakeCopilotApi } from './support/fake-copilot-api';
 import { startStrictCopilot } from './support/strict/strict-copilot';
 import { startApp, TestApp } from './support/test-app';
+import { sdkClients } from './support/sdk-clients';
 
 /**
  * The bridge writes only what Copilot accepts (issue 25, item 4): in every
@@ -37,16 +38,7 @@ describe('bridge output passes the strict fake with COMPAT=off', () => {
       COPILOT_API_BASE_URL: fake.url,
       COMPAT: 'off',
     });
-    anthropic = new Anthropic({
-      baseURL: proxy.url,
-      apiKey: 'any',
-      maxRetries: 0,
-    });
-    openai = new OpenAI({
-      baseURL: `${proxy.url}/v1`,
-      apiKey: 'any',
-      maxRetries: 0,
-    });
+    ({ anthropic, openai } = sdkClients(proxy.url));
   });
   afterAll(async () => {
     await proxy.close();

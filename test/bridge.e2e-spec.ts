@@ -4,6 +4,7 @@ import request from 'supertest';
 import { FakeCopilotApi } from './support/fake-copilot-api';
 import { rawRequest } from './support/http-client';
 import { startApp, TestApp } from './support/test-app';
+import { sdkClients } from './support/sdk-clients';
 
 /** A 1×1 PNG, as SDKs inline screenshots. */
 const PNG =
@@ -47,16 +48,7 @@ describe('the bridge: every model from every client API', () => {
       COPILOT_API_BASE_URL: fake.url,
       MODEL_ALIASES: 'opus=claude-opus-4.6',
     });
-    anthropic = new Anthropic({
-      baseURL: proxy.url,
-      apiKey: 'any',
-      maxRetries: 0,
-    });
-    openai = new OpenAI({
-      baseURL: `${proxy.url}/v1`,
-      apiKey: 'any',
-      maxRetries: 0,
-    });
+    ({ anthropic, openai } = sdkClients(proxy.url));
   });
   afterAll(async () => {
     await proxy.close();
