@@ -1,67 +1,25 @@
 import {
-  CLOCK_STEP,
   COUNT_LIMITS,
   countWithinBudget,
   CountLimits,
   pieceCost,
   SCAN_WINDOW,
 } from './budgeted-count';
-import { BpeEncoder, o200kEncoder } from './o200k-encoder';
+import { drawn, halves, o200k, PROSE, spy } from './__fixtures__/encoders';
 
-const o200k = o200kEncoder();
-
-/** An encoder that records every text it is handed, counting with `inner`. */
-function spy(inner: BpeEncoder = o200k): {
-  encoder: BpeEncoder;
-  seen: string[];
-} {
-  const seen: string[] = [];
-  const encoder: BpeEncoder = {
-    pattern: inner.pattern,
-    count: (text) => {
-      seen.push(text);
-      return inner.count(text);
-    },
-  };
-  return { encoder, seen };
-}
-
-/** One token for every two characters, rounded up: a BPE stand-in to do sums with. */
-const halves: BpeEncoder = {
-  pattern: o200k.pattern,
-  count: (text) => Math.ceil(text.length / 2),
-};
-
-/** What {@link halves} counts for the texts it was handed. */
-const halvesOf = (seen: string[]): number =>
-  seen.reduce((sum, text) => sum + halves.count(text), 0);
-
-/** The longest piece o200k_base's pre-tokenizer finds in any of `texts`. */
+/** The longest piece, in UTF-8 bytes, o200k_base's pre-tokenizer finds in any of `texts`. */
 function longestPiece(texts: readonly string[]): number {
   const pieces = new RegExp(o200k.pattern, 'gu');
   let longest = 0;
   for (const text of texts)
     for (const match of text.matchAll(pieces))
-      longest = Math.max(longest, match[0].length);
+      longest = Math.max(longest, Buffer.byteLength(match[0]));
   return longest;
 }
 
 const LONE_SURROGATE =
   /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** `count` characters drawn from `from`…`to` (code points), the same each run. */
-function drawn(count: number, from: number, to: number): string {
-  let seed = 1;
-  let text = '';
-  for (let i = 0; i < count; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    text += String.fromCodePoint(from + (seed % (to - from)));
-  }
-  return text;
-}
-
-const PROSE =
-  'The proxy reads the request body once, keeps it while the upstream answers, and counts its tokens itself when the upstream has no such endpoint.\n\n';
 const MiB = 1024 * 1024;
 const unlimited: CountLimits = { ...COUNT_LIMITS, budget: Infinity };
 
@@ -88,6 +46,24 @@ describe('countWithinBudget', () => {
       });
       // The pieces: "Hi", " aaaaaaaaaaaaaa" (15 units), " there".
       expect(seen).toEqual(['Hi aaaaa', 'aaaaaa', 'aaa', ' there']);
+    });
+
+    it('cuts a long piece into parts of at most maxPiece UTF-8 bytes, whole code points', () => {
+      const { encoder, seen } = spy();
+      countWithinBudget(['中文字符串很长', 'aé中文字符'], encoder, {
+        maxPiece: 7,
+        budget: Infinity,
+      });
+      // A CJK character is 3 bytes, é 2.
+      expect(seen).toEqual([
+        '中文',
+        '字符',
+        '串很',
+        '长',
+        'aé中',
+        '文字',
+        '符',
+      ]);
     });
 
     it('never cuts a surrogate pair in two', () => {
@@ -240,40 +216,6 @@ describe('countWithinBudget', () => {
       const count = countWithinBudget(texts, encoder);
       expect(seen.length).toBeLessThan(100_000);
       expect(count).toBe(texts.length * o200k.count('hello world'));
-    });
-  });
-
-  describe('a deadline: each count bounded in time, not only by the cost model', () => {
-    it('stops at the first look at the clock past the deadline, and estimates the rest', () => {
-      const { encoder, seen } = spy(halves);
-      let looks = 0;
-      const text = 'abc '.repeat(200_000);
-      const count = countWithinBudget([text, 'more text'], encoder, {
-        ...COUNT_LIMITS,
-        deadline: 10,
-        // The clock passes the deadline on its second look.
-        now: () => (++looks === 1 ? 0 : 10),
-      });
-      expect(looks).toBe(2);
-      const handed = seen.join('').length;
-      // Two looks, each after CLOCK_STEP of cost (pieces of 3–4 bytes).
-      expect(handed).toBeLessThan(((2 * CLOCK_STEP) / pieceCost(3)) * 4 + 8);
-      expect(handed).toBeGreaterThan(0);
-      // Counted exactly so far (the text cut at piece boundaries), the rest estimated.
-      const rest = text.length - handed + 'more text'.length;
-      expect(count).toBe(
-        halvesOf(seen) + Math.round((rest * halvesOf(seen)) / handed),
-      );
-    });
-
-    it('counts exactly while the deadline is not reached', () => {
-      expect(
-        countWithinBudget([PROSE.repeat(100)], o200k, {
-          ...COUNT_LIMITS,
-          deadline: 1,
-          now: () => 0,
-        }),
-      ).toBe(o200k.count(PROSE.repeat(100)));
     });
   });
 });

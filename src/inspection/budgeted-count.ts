@@ -2,7 +2,11 @@ import type { BpeEncoder } from './o200k-encoder';
 
 /** How much of a text is counted exactly, and in what pieces. */
 export interface CountLimits {
-  /** The longest piece, in UTF-16 code units, handed to the BPE whole (≥ 2). */
+  /**
+   * The longest piece, in UTF-8 bytes, handed to the BPE whole (a part holds
+   * one code point at least): bytes, not characters, since the BPE's time is
+   * quadratic in bytes (256 CJK characters took 30 ms, 256 letters 4 ms).
+   */
   maxPiece: number;
   /** The cost, in the units of {@link pieceCost}, counted exactly (> 0). */
   budget: number;
@@ -10,21 +14,25 @@ export interface CountLimits {
    * When counting must stop, on `now`'s clock (`performance.now()` unless
    * given): the cost model is an estimate, and a slower core than it assumes
    * must not stall the event loop for longer. Checked every
-   * {@link CLOCK_STEP} of cost, at a piece boundary.
+   * {@link CLOCK_STEP} of cost and after every part of a long piece, so it is
+   * passed by at most one part and one step.
    */
   deadline?: number;
   now?: () => number;
 }
 
-/** How much cost is counted between two looks at the clock (about 5 ms). */
-export const CLOCK_STEP = 100_000;
+/**
+ * How much cost is counted between two looks at the clock (about 1 ms; a look,
+ * `performance.now()`, costs some 50 ns).
+ */
+export const CLOCK_STEP = 20_000;
 
 /**
- * The defaults: pieces of up to 256 code units (words, CJK clauses between
- * punctuation, table padding and rulers are shorter, so ordinary text is
- * counted exactly; the longest part then takes some 30 ms), and a budget of
- * about 250 ms of BPE on one core of a 2020s server: some 250 KB of English or
- * code, 90 KB of CJK prose, 20 to 60 KB of unbroken runs.
+ * The defaults: pieces of up to 256 bytes (words, CJK clauses of up to 85
+ * characters between punctuation, table padding and rulers are shorter, so
+ * ordinary text is counted exactly; the longest part then takes some 4 ms),
+ * and a budget of about 200 ms of BPE on one core of a 2020s server: some
+ * 250 KB of English or code, 90 KB of CJK prose, 15 KB of unbroken runs.
  */
 export const COUNT_LIMITS: CountLimits = { maxPiece: 256, budget: 4_000_000 };
 
@@ -44,10 +52,10 @@ export const pieceCost = (bytes: number): number => PER_PIECE + bytes * bytes;
  * The tokens of `texts` in time linear in their length, whatever they hold.
  *
  * - Pieces: the text is cut where the encoder's own pre-tokenizer cuts it; a
- *   piece longer than `maxPiece` code units (an unbroken run of letters, CJK
- *   characters, symbols, emoji or spaces) is cut every `maxPiece` units, never
- *   inside a surrogate pair, and each part counted on its own (the text before
- *   it with its first part). Consecutive ordinary pieces go to the encoder
+ *   piece longer than `maxPiece` UTF-8 bytes (an unbroken run of letters, CJK
+ *   characters, symbols, emoji or spaces) is cut into parts of at most
+ *   `maxPiece` bytes, never inside a code point, and each counted on its own
+ *   (the text before it with its first part). Consecutive ordinary pieces go to the encoder
  *   together, so their count is exact.
  * - Budget: each piece costs {@link pieceCost} of its UTF-8 length. Once
  *   `budget` is spent, counting stops at the next piece or part; the bytes not
@@ -86,20 +94,20 @@ export function countWithinBudget(
     /** Where counting stopped for the budget, or -1. */
     let stop = -1;
     forEachPiece(text, pieces, (start, end) => {
-      const long = end - start > limits.maxPiece;
+      const whole = utf8Length(text, start, end);
+      const long = whole > limits.maxPiece;
       for (let at = start; at < end;) {
         if (spent >= limits.budget) {
           stop = at;
           return false;
         }
-        let to = Math.min(end, at + limits.maxPiece);
-        if (to < end && to - 1 > at && isHighSurrogate(text, to - 1)) to--;
-        const bytes = utf8Length(text, at, to);
+        const to = long ? partEnd(text, at, end, limits.maxPiece) : end;
+        const bytes = long ? utf8Length(text, at, to) : whole;
         spent += pieceCost(bytes);
         countedBytes += bytes;
         if (long) countUpTo(to);
         at = to;
-        if (deadline !== undefined && spent - looked >= CLOCK_STEP) {
+        if (deadline !== undefined && (long || spent - looked >= CLOCK_STEP)) {
           // A piece (or part) boundary: counting may stop here, exactly so far.
           countUpTo(to);
           looked = spent;
@@ -160,14 +168,41 @@ const isHighSurrogate = (text: string, at: number): boolean => {
   return code >= 0xd800 && code <= 0xdbff;
 };
 
+const isLowSurrogate = (text: string, at: number): boolean => {
+  const code = text.charCodeAt(at);
+  return code >= 0xdc00 && code <= 0xdfff;
+};
+
+/** The UTF-8 bytes of a code unit, each half of a surrogate pair being 2. */
+const unitBytes = (code: number): number =>
+  code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3;
+
 /** The UTF-8 length of `text` from `start` to `end`, a surrogate pair being 4. */
 function utf8Length(text: string, start: number, end: number): number {
   let bytes = 0;
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : isSurrogate(code) ? 2 : 3;
-  }
+  for (let i = start; i < end; i++) bytes += unitBytes(text.charCodeAt(i));
   return bytes;
 }
 
-const isSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdfff;
+/**
+ * Where the part of `text` from `at` ends: as many code points before `end` as
+ * fit in `maxBytes` UTF-8 bytes, one at least, a surrogate pair kept whole.
+ */
+function partEnd(
+  text: string,
+  at: number,
+  end: number,
+  maxBytes: number,
+): number {
+  let bytes = 0;
+  let i = at;
+  while (i < end) {
+    const pair =
+      i + 1 < end && isHighSurrogate(text, i) && isLowSurrogate(text, i + 1);
+    const size = pair ? 4 : unitBytes(text.charCodeAt(i));
+    if (i > at && bytes + size > maxBytes) break;
+    bytes += size;
+    i += pair ? 2 : 1;
+  }
+  return i;
+}

@@ -22,14 +22,58 @@ describe('CountBudget', () => {
     let now = 0;
     const budget = new CountBudget(100, () => now);
     const given: number[] = [];
-    const count = (ms: number) => {
-      given.push(ms);
+    const count = (deadline: number) => {
+      given.push(deadline - now);
       now += 30;
       return 7;
     };
     budget.count(count, () => 1);
     budget.count(count, () => 1);
     expect(given).toEqual([100, 70]);
+  });
+
+  it('gives one count at most maxMsPerCount, however much of the second is left', () => {
+    const now = 0;
+    const budget = new CountBudget(1000, () => now, 150);
+    let deadline = NaN;
+    budget.count(
+      (at) => ((deadline = at), 7),
+      () => 1,
+    );
+    expect(deadline).toBe(150);
+  });
+
+  it('counts the time since the body was in hand against the deadline and the budget', () => {
+    // The body was in hand at 0; its parse took until 30.
+    let now = 30;
+    const budget = new CountBudget(250, () => now, 200);
+    const deadlines: number[] = [];
+    const count = (deadline: number) => {
+      deadlines.push(deadline);
+      now = deadline; // it ran to its deadline
+      return 7;
+    };
+    budget.count(count, () => 1, 0);
+    // 200 ms from 0, not from 30.
+    expect(deadlines).toEqual([200]);
+    // 200 ms charged, not 170: 50 left of the second for the next.
+    budget.count(count, () => 1, 200);
+    expect(deadlines).toEqual([200, 250]);
+  });
+
+  it('never charges twice the time before an earlier count ended', () => {
+    let now = 0;
+    const budget = new CountBudget(250, () => now, 200);
+    const deadlines: number[] = [];
+    const count = (deadline: number) => {
+      deadlines.push(deadline);
+      now += 100;
+      return 7;
+    };
+    budget.count(count, () => 1);
+    // Started at 50, while the first count ran (it ended at 100).
+    budget.count(count, () => 1, 50);
+    expect(deadlines).toEqual([200, 100 + 150]);
   });
 });
 

@@ -71,6 +71,7 @@ export class TokenCountFallback implements OnModuleInit {
     )
       return request;
     const read = await this.buffers.read(context, request.body, this.maxBytes);
+    const readAt = performance.now();
     if (!('bytes' in read)) return { ...request, body: read.stream };
     const kept = { ...request, body: read.bytes };
     let body: unknown;
@@ -97,6 +98,7 @@ export class TokenCountFallback implements OnModuleInit {
         body,
         read.bytes.length,
         'counted_locally_for_model',
+        readAt,
       );
       return undefined;
     }
@@ -121,6 +123,7 @@ export class TokenCountFallback implements OnModuleInit {
       !Buffer.isBuffer(request.body)
     )
       return false;
+    const startedAt = performance.now();
     let parsed: unknown;
     try {
       parsed = JSON.parse(request.body.toString('utf8'));
@@ -129,13 +132,21 @@ export class TokenCountFallback implements OnModuleInit {
     }
     upstream.body.destroy();
     context.upstreamStatus = upstream.status;
-    this.write(context, res, parsed, request.body.length, 'counted_locally');
+    this.write(
+      context,
+      res,
+      parsed,
+      request.body.length,
+      'counted_locally',
+      startedAt,
+    );
     return true;
   }
 
   /**
    * The proxy's count: o200k_base while the counting budget allows, else 4
-   * bytes a token of the body (`X-Token-Count-Estimate: bytes`).
+   * bytes a token of the body (`X-Token-Count-Estimate: bytes`). `startedAt`:
+   * when the body was in hand, its parse being part of the count's time.
    */
   private write(
     context: RequestContext,
@@ -143,17 +154,16 @@ export class TokenCountFallback implements OnModuleInit {
     parsed: unknown,
     bodyBytes: number,
     outcome: string,
+    startedAt: number,
   ): void {
     const estimate = () => Math.ceil(bodyBytes / 4);
     let counted: { tokens: number; exact: boolean };
     try {
       counted = this.budget.count(
-        (maxMs) =>
-          countTokens(parsed, undefined, {
-            ...COUNT_LIMITS,
-            deadline: performance.now() + maxMs,
-          }),
+        (deadline) =>
+          countTokens(parsed, undefined, { ...COUNT_LIMITS, deadline }),
         estimate,
+        startedAt,
       );
     } catch {
       // A body nested past the stack: its size is the estimate.
