@@ -85,8 +85,13 @@ export class ResponseRelay {
           });
     }
     if (streaming) {
-      // An event stream's headers go out now, not with its first event.
-      if (res.headersSent) res.flushHeaders();
+      // An event stream's headers go out now, not with its first event — unless
+      // that event came with them and is relayed as it is: the pipe's first
+      // write, before any other I/O, then carries both (one write less per
+      // stream, which a burst of streams opening at once pays in time to first
+      // byte; docs/performance.md).
+      const firstEventInHand = !transform && upstream.body.readableLength > 0;
+      if (res.headersSent && !firstEventInHand) res.flushHeaders();
       this.metrics.activeStreams.inc();
     }
     context.upstreamStatus = upstream.status;
