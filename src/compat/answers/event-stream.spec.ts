@@ -59,6 +59,38 @@ describe('EventStreamTransform', () => {
     expect(seen).toEqual(['x', 'a', '', 'b', 'last']);
   });
 
+  it('writes an event no filter touches as the very bytes that came, blank line included', () => {
+    const transform = new EventStreamTransform([{ event: () => undefined }]);
+    const chunk = Buffer.from('event: a\ndata: {"n":1}\n\n');
+    const out = transform.chunk(chunk);
+    expect(out.toString()).toBe(chunk.toString());
+    expect(out.buffer).toBe(chunk.buffer);
+  });
+
+  it('cuts a chunk ending in a third line end as the splitter does', () => {
+    const wire = 'data: {"n":1}\n\n\ndata: {"n":2}\n\n';
+    const seen: string[] = [];
+    const spy: EventFilter = {
+      event: (e) => {
+        seen.push(e.data);
+        return undefined;
+      },
+    };
+    const cut = wire.indexOf('\n\n\n') + 3;
+    const transform = new EventStreamTransform([spy]);
+    const out = [wire.slice(0, cut), wire.slice(cut)]
+      .map((part) => transform.chunk(Buffer.from(part)).toString())
+      .join('');
+    expect(out + transform.end().toString()).toBe(
+      runStream(
+        new EventStreamTransform([{ event: () => undefined }]),
+        wire,
+        1,
+      ),
+    );
+    expect(seen).toEqual(['{"n":1}', '{"n":2}']);
+  });
+
   it('reads events with CRLF line ends and one left open at the end', () => {
     const wire = 'event: a\r\ndata: {"n":1}\r\n\r\ndata: {"n":2}';
     const names: Array<string | undefined> = [];

@@ -3,6 +3,7 @@ import {
   formatEvent,
   MAX_EVENT_BYTES,
   parseEvent,
+  wholeEvents,
 } from '../../http/sse';
 import type { PipeTransform } from '../../http/stream-pipe';
 
@@ -15,7 +16,19 @@ const BLANK_LINE = Buffer.from('\n\n');
 export class StreamEvent {
   private fields: { name: string | undefined; data: string } | undefined;
 
-  constructor(readonly raw: Buffer) {}
+  /**
+   * `raw`: the event's bytes; `wire`, when the caller has them so, the same
+   * bytes followed by the blank line that ends the event (written as they are).
+   */
+  constructor(
+    readonly raw: Buffer,
+    readonly wire?: Buffer,
+  ) {}
+
+  /** The event whose bytes, blank line included, are `wire`. */
+  static framed(wire: Buffer): StreamEvent {
+    return new StreamEvent(wire.subarray(0, wire.length - 2), wire);
+  }
 
   /** The `event:` field, when there was one. */
   get name(): string | undefined {
@@ -76,6 +89,10 @@ export class EventStreamTransform implements PipeTransform {
 
   chunk(chunk: Buffer): Buffer {
     if (this.passing) return chunk;
+    // The common case: whole events, nothing held (no copy of the bytes).
+    const whole = this.splitter.idle && wholeEvents(chunk);
+    const framed = whole ? framedEvents(chunk) : undefined;
+    if (framed) return this.write(framed);
     if (this.tooLarge(chunk)) {
       // An event too large to hold: the rest of the stream passes as it comes.
       this.passing = true;
@@ -126,8 +143,11 @@ export class EventStreamTransform implements PipeTransform {
       }
       current = next;
     }
+    if (current.length === 1 && current[0].wire) return current[0].wire;
     const parts: Buffer[] = [];
-    for (const event of current) parts.push(event.raw, BLANK_LINE);
+    for (const event of current)
+      if (event.wire) parts.push(event.wire);
+      else parts.push(event.raw, BLANK_LINE);
     return parts.length === 0 ? EMPTY : Buffer.concat(parts);
   }
 }
@@ -136,7 +156,25 @@ const EMPTY = Buffer.alloc(0);
 
 function toEvent(event: StreamEvent | WrittenEvent): StreamEvent {
   if (event instanceof StreamEvent) return event;
-  const text = formatEvent(event.name, event.data);
-  // `formatEvent` ends the event with its blank line; the raw bytes do not.
-  return new StreamEvent(Buffer.from(text.slice(0, -2), 'utf8'));
+  // `formatEvent` ends the event with its blank line.
+  return StreamEvent.framed(
+    Buffer.from(formatEvent(event.name, event.data), 'utf8'),
+  );
+}
+
+/**
+ * The events of a chunk of whole events (`wholeEvents`), each with its blank
+ * line, cut as `EventSplitter.push` cuts them; undefined when the cut would
+ * leave bytes over (the chunk ends in a third line end): the splitter then.
+ */
+function framedEvents(chunk: Buffer): StreamEvent[] | undefined {
+  const events: StreamEvent[] = [];
+  for (let start = 0; start < chunk.length;) {
+    const end = chunk.indexOf(BLANK_LINE, start);
+    if (end === -1) return undefined;
+    if (end > start)
+      events.push(StreamEvent.framed(chunk.subarray(start, end + 2)));
+    start = end + 2;
+  }
+  return events;
 }
