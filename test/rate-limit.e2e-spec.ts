@@ -83,26 +83,29 @@ describe('rate limits per client IP when anonymous', () => {
   });
 });
 
-describe('rate limits per client IP behind a trusted proxy', () => {
-  const ctx = useStaticFakeAndProxy({
-    RATE_LIMIT_MAX: '2',
-    TRUST_PROXY: 'true',
-  });
+describe.each(['true', 'loopback,uniquelocal'])(
+  'rate limits per client IP behind a trusted proxy (TRUST_PROXY=%s)',
+  (trust) => {
+    const ctx = useStaticFakeAndProxy({
+      RATE_LIMIT_MAX: '2',
+      TRUST_PROXY: trust,
+    });
 
-  it('counts each X-Forwarded-For client apart on the proxied paths', async () => {
-    const from = (ip: string) =>
-      request(ctx.proxy.app.getHttpServer())
-        .get('/models')
-        .set('X-Forwarded-For', ip);
-    const results = [
-      await from('10.0.0.1'),
-      await from('10.0.0.1'),
-      await from('10.0.0.1'),
-      await from('10.0.0.2'),
-    ];
-    expect(statuses(results)).toEqual([200, 200, 429, 200]);
-  });
-});
+    it('counts each X-Forwarded-For client apart on the proxied paths', async () => {
+      const from = (ip: string) =>
+        request(ctx.proxy.app.getHttpServer())
+          .get('/models')
+          .set('X-Forwarded-For', ip);
+      const results = [
+        await from('10.0.0.1'),
+        await from('10.0.0.1'),
+        await from('10.0.0.1'),
+        await from('10.0.0.2'),
+      ];
+      expect(statuses(results)).toEqual([200, 200, 429, 200]);
+    });
+  },
+);
 
 describe('rate limits shared through Redis', () => {
   const pair = useRedisPair({

@@ -66,6 +66,17 @@ describe('countWithinBudget', () => {
       ]);
     });
 
+    it('prices a lone surrogate as the 3 bytes of U+FFFD the encoder sees', () => {
+      const { encoder, seen } = spy();
+      countWithinBudget(['\ud800'.repeat(300)], encoder, {
+        maxPiece: 64,
+        budget: Infinity,
+      });
+      expect(seen.join('')).toBe('\ud800'.repeat(300));
+      for (const part of seen)
+        expect(Buffer.byteLength(part)).toBeLessThanOrEqual(64);
+    });
+
     it('never cuts a surrogate pair in two', () => {
       const { encoder, seen } = spy();
       countWithinBudget(['😀😀😀'], encoder, { maxPiece: 3, budget: Infinity });

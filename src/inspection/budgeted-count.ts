@@ -173,14 +173,26 @@ const isLowSurrogate = (text: string, at: number): boolean => {
   return code >= 0xdc00 && code <= 0xdfff;
 };
 
-/** The UTF-8 bytes of a code unit, each half of a surrogate pair being 2. */
+/**
+ * The UTF-8 bytes of a code unit not in a surrogate pair: a lone surrogate is
+ * written as U+FFFD, 3 bytes, as `Buffer` and the encoder see it.
+ */
 const unitBytes = (code: number): number =>
-  code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3;
+  code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
 
 /** The UTF-8 length of `text` from `start` to `end`, a surrogate pair being 4. */
 function utf8Length(text: string, start: number, end: number): number {
   let bytes = 0;
-  for (let i = start; i < end; i++) bytes += unitBytes(text.charCodeAt(i));
+  for (let i = start; i < end; i++) {
+    if (
+      i + 1 < end &&
+      isHighSurrogate(text, i) &&
+      isLowSurrogate(text, i + 1)
+    ) {
+      bytes += 4;
+      i++;
+    } else bytes += unitBytes(text.charCodeAt(i));
+  }
   return bytes;
 }
 

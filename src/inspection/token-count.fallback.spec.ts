@@ -1,5 +1,6 @@
 import type { ConfigService } from '@nestjs/config';
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { UpstreamRequest } from '../copilot/copilot-client';
 import type { UpstreamResponse } from '../copilot/upstream-transport';
 import type { RequestContext } from '../request-context/request-context';
@@ -53,5 +54,59 @@ describe('TokenCountFallback: answering a count the upstream does not serve', ()
     expect(limits.deadline).toBe(1000 + COUNT_MS);
     expect(written.body).toBe('{"input_tokens":42}');
     expect(written.headers).toMatchObject({ [ESTIMATE_HEADER]: 'o200k_base' });
+  });
+
+  it('does not charge the wait for the account to the count, only the parse', async () => {
+    // The body is in hand at 1000; the account is known only 300 ms later (a
+    // token exchange): no loop was held meanwhile.
+    let clock = 1000;
+    jest.spyOn(performance, 'now').mockImplementation(() => clock);
+    const bytes = Buffer.from(
+      JSON.stringify({ model: 'chat-only', messages: [] }),
+    );
+    const config = {
+      get: (key: string) =>
+        key === 'inspection' ? { maxBytes: 1_000_000 } : { aliases: new Map() },
+    } as unknown as ConfigService<never, true>;
+    const buffers = { read: () => Promise.resolve({ bytes }) };
+    const catalog = {
+      entry: () => ({
+        models: new Map([['chat-only', { endpoints: ['/chat/completions'] }]]),
+      }),
+    };
+    const client = {
+      account: () =>
+        new Promise<string>((resolve) => {
+          clock += 300;
+          resolve('account');
+        }),
+    };
+    const count = new TokenCountFallback(
+      config,
+      buffers as never,
+      catalog as never,
+      client as never,
+    );
+    const res = {
+      writeHead: () => undefined,
+      end: () => undefined,
+    } as unknown as ServerResponse;
+    const request = {
+      method: 'POST',
+      path: '/v1/messages/count_tokens',
+      headers: {},
+      body: Readable.from([bytes]),
+    } as unknown as UpstreamRequest;
+
+    const sent = await count.prepare(
+      { outcome: undefined } as unknown as RequestContext,
+      request,
+      res,
+    );
+    expect(sent).toBeUndefined();
+    const limits = jest
+      .mocked(countTokens)
+      .mock.calls.at(-1)![2] as CountLimits;
+    expect(limits.deadline).toBe(1300 + COUNT_MS);
   });
 });

@@ -71,17 +71,21 @@ export class TokenCountFallback implements OnModuleInit {
     )
       return request;
     const read = await this.buffers.read(context, request.body, this.maxBytes);
-    const readAt = performance.now();
     if (!('bytes' in read)) return { ...request, body: read.stream };
     const kept = { ...request, body: read.bytes };
     let body: unknown;
+    const parseStarted = performance.now();
     try {
       body = JSON.parse(read.bytes.toString('utf8'));
     } catch {
       return kept;
     }
+    const parseMs = performance.now() - parseStarted;
     const requested = (body as { model?: unknown } | null)?.model;
     const entry = this.catalog.entry(await this.client.account());
+    // The count's synchronous work began with the parse: the wait for the
+    // account (a token exchange, at times) held no loop and is not charged.
+    const startedAt = performance.now() - parseMs;
     if (typeof requested !== 'string' || !entry) return kept;
     const id = resolveModel(
       requested,
@@ -98,7 +102,7 @@ export class TokenCountFallback implements OnModuleInit {
         body,
         read.bytes.length,
         'counted_locally_for_model',
-        readAt,
+        startedAt,
       );
       return undefined;
     }

@@ -29,7 +29,6 @@ export class ProxyDispatcher implements OnApplicationBootstrap {
   private guards: CanActivate[] = [];
   private filter!: ProxyExceptionFilter;
   private express!: Express;
-  private trust!: (address: string, hop: number) => boolean;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -44,7 +43,6 @@ export class ProxyDispatcher implements OnApplicationBootstrap {
     this.filter = this.moduleRef.get(ProxyExceptionFilter, { strict: false });
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.express = this.adapterHost.httpAdapter.getInstance<Express>();
-    this.trust = this.express.get('trust proxy fn') as typeof this.trust;
     server.removeListener('request', this.express);
     server.on('request', this.onRequest);
   }
@@ -68,7 +66,11 @@ export class ProxyDispatcher implements OnApplicationBootstrap {
     // and the relay write with Node's, and the guards read only `req.ip`,
     // computed as Express does (its `trust proxy` function) when they run.
     if (this.guards.length > 0)
-      (req as { ip?: string }).ip = proxyaddr(req, this.trust);
+      (req as { ip?: string }).ip = proxyaddr(
+        req,
+        // Read per request, as Express does: the setting may change after start.
+        this.express.get('trust proxy fn') as Parameters<typeof proxyaddr>[1],
+      );
     const context = new ExecutionContextHost(
       [req, res, () => undefined],
       ProxyController,
