@@ -466,6 +466,26 @@ describe('UsageTap: chunks of whole events', () => {
     },
   );
 
+  it('parse only the lines that mention usage, CR line ends too', () => {
+    for (const text of [CHAT_STREAM, CHAT_STREAM.replace(/\n/g, '\r\n')]) {
+      const parse = jest.spyOn(JSON, 'parse');
+      try {
+        const tap = new UsageTap(true);
+        tap.push(bytes(text));
+        expect(tap.end()).toEqual(CHAT_USAGE);
+        const lines = text.split(/\r\n|\n/);
+        expect(parse).toHaveBeenCalledTimes(
+          lines.filter((line) => line.includes('usage')).length,
+        );
+        expect(
+          lines.filter((l) => l.startsWith('data: {')).length,
+        ).toBeGreaterThan(parse.mock.calls.length);
+      } finally {
+        parse.mockRestore();
+      }
+    }
+  });
+
   it('are split once a partial event is carried, and in place again after', () => {
     const body = bytes(CHAT_STREAM);
     const usageAt = body.indexOf('"usage"');

@@ -4,7 +4,6 @@ import { contentBytes } from './content-bytes';
 import { noUsage, readUsage, Usage } from './usage';
 
 const USAGE_MARK = Buffer.from('usage');
-const DATA = /^data: ?/;
 /** A non-streamed answer larger than this is not parsed for usage. */
 export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
 
@@ -85,17 +84,56 @@ export class UsageTap {
     this.chunks = undefined;
   }
 
-  /** One event or several whole ones: their generated text, and the usage of any. */
+  /**
+   * One event or several whole ones: their generated text, and the usage of
+   * any. Only a `data:` line that mentions `usage` is parsed (nothing else
+   * carries it), found where it is: the other events of the chunk are not
+   * decoded, split or parsed.
+   */
   private readEvents(event: Buffer): void {
     this.content += contentBytes(event);
-    if (event.indexOf(USAGE_MARK) === -1) return;
-    for (const line of event.toString('utf8').split(/\r\n|\r|\n/)) {
-      if (!DATA.test(line)) continue;
-      try {
-        readUsage(JSON.parse(line.replace(DATA, '')), this.usage);
-      } catch {
-        // `[DONE]` or a malformed event: nothing to read.
+    let at = event.indexOf(USAGE_MARK);
+    while (at !== -1) {
+      const start = lineStart(event, at);
+      const end = lineEnd(event, at);
+      const data = dataOf(event, start, end);
+      if (data !== undefined) {
+        try {
+          readUsage(JSON.parse(data), this.usage);
+        } catch {
+          // A malformed event: nothing to read.
+        }
       }
+      at = event.indexOf(USAGE_MARK, end);
     }
   }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const DATA_FIELD = Buffer.from('data:');
+
+/** Where the line holding `at` begins (after a `\n` or `\r`, or at 0). */
+function lineStart(bytes: Buffer, at: number): number {
+  return Math.max(bytes.lastIndexOf(LF, at), bytes.lastIndexOf(CR, at)) + 1;
+}
+
+/** Where the line holding `at` ends (its `\n` or `\r`, or the end). */
+function lineEnd(bytes: Buffer, at: number): number {
+  const lf = bytes.indexOf(LF, at);
+  const cr = bytes.indexOf(CR, at);
+  if (lf === -1) return cr === -1 ? bytes.length : cr;
+  return cr === -1 ? lf : Math.min(lf, cr);
+}
+
+/** The value of a `data:` line (one space after the colon dropped), else undefined. */
+function dataOf(bytes: Buffer, start: number, end: number): string | undefined {
+  if (
+    end - start < DATA_FIELD.length ||
+    DATA_FIELD.compare(bytes, start, start + DATA_FIELD.length) !== 0
+  )
+    return undefined;
+  let from = start + DATA_FIELD.length;
+  if (bytes[from] === 0x20) from++;
+  return bytes.toString('utf8', from, end);
 }
