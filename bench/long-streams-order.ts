@@ -1,0 +1,72 @@
+/**
+ * The long-stream TTFB scenario of `npm run bench`, six times in one process set,
+ * the floor and the proxy in turn (floor, proxy, proxy, floor, floor, proxy), after
+ * a warm-up of one 1000-stream SSE run each: shows how much the order of the runs
+ * (which side's upstream pool is warm) moves the TTFB p99. Needs a built proxy
+ * (`npx nest build`).
+ * `node -r ts-node/register/transpile-only bench/long-streams-order.ts [streams]`.
+ */
+import { join } from 'node:path';
+import { freePort } from '../test/support/redis-server';
+import { LaunchedNode, launchNode } from '../test/support/spawn-app';
+import { get, streams, Target } from './load';
+
+const ROOT = join(__dirname, '..');
+const TOKEN = 'bench-copilot-token';
+const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+
+async function main(): Promise<void> {
+  const count = Number(process.argv[2] ?? 1000);
+  const children: LaunchedNode[] = [];
+  try {
+    const fake = await launchNode(
+      [...TS_NODE, 'bench/fake-upstream.ts'],
+      process.env,
+      { cwd: ROOT, label: 'fake' },
+    );
+    children.push(fake);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const proxyChild = await launchNode(
+      ['dist/main.js'],
+      {
+        ...process.env,
+        COPILOT_TOKEN: TOKEN,
+        COPILOT_API_BASE_URL: fake.url,
+        LOG_LEVEL: 'warn',
+        PROXY_PORT: String(port),
+        NODE_ENV: 'production',
+      },
+      { cwd: ROOT, waitForListen: false, label: 'proxy' },
+    );
+    children.push(proxyChild);
+    while ((await get(`${url}/readyz`)) !== 200)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const floorChild = await launchNode(
+      [...TS_NODE, 'bench/floor-proxy.ts'],
+      { ...process.env, UPSTREAM: fake.url, TOKEN },
+      { cwd: ROOT, label: 'floor' },
+    );
+    children.push(floorChild);
+    const proxy: Target = { name: 'proxy', url, proc: proxyChild.proc };
+    const floor: Target = {
+      name: 'floor',
+      url: floorChild.url,
+      proc: floorChild.proc,
+    };
+    for (const target of [floor, proxy]) await streams(target, count, 20, 50);
+    for (const target of [floor, proxy, proxy, floor, floor, proxy]) {
+      const s = await streams(target, count, 20, 100);
+      process.stdout.write(
+        `${target.name}: ttfb p99 ${s.ttfbP99.toFixed(1)} ms, ${s.errors} errors\n`,
+      );
+    }
+  } finally {
+    for (const child of children) child.proc.kill('SIGKILL');
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
