@@ -6,49 +6,21 @@
  * (`npx nest build`).
  * `node -r ts-node/register/transpile-only bench/long-streams-order.ts [streams]`.
  */
-import { join } from 'node:path';
-import { freePort } from '../test/support/redis-server';
-import { LaunchedNode, launchNode } from '../test/support/spawn-app';
-import { get, streams, Target } from './load';
-
-const ROOT = join(__dirname, '..');
-const TOKEN = 'bench-copilot-token';
-const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+import { launchNode, LaunchedNode } from '../test/support/spawn-app';
+import { streams, Target } from './load';
+import { ROOT, startFakeAndProxy, TOKEN, TS_NODE } from './standalone';
 
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 1000);
   const children: LaunchedNode[] = [];
   try {
-    const fake = await launchNode(
-      [...TS_NODE, 'bench/fake-upstream.ts'],
-      process.env,
-      { cwd: ROOT, label: 'fake' },
-    );
-    children.push(fake);
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const proxyChild = await launchNode(
-      ['dist/main.js'],
-      {
-        ...process.env,
-        COPILOT_TOKEN: TOKEN,
-        COPILOT_API_BASE_URL: fake.url,
-        LOG_LEVEL: 'warn',
-        PROXY_PORT: String(port),
-        NODE_ENV: 'production',
-      },
-      { cwd: ROOT, waitForListen: false, label: 'proxy' },
-    );
-    children.push(proxyChild);
-    while ((await get(`${url}/readyz`)) !== 200)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    const { fake, proxy } = await startFakeAndProxy(children);
     const floorChild = await launchNode(
       [...TS_NODE, 'bench/floor-proxy.ts'],
       { ...process.env, UPSTREAM: fake.url, TOKEN },
       { cwd: ROOT, label: 'floor' },
     );
     children.push(floorChild);
-    const proxy: Target = { name: 'proxy', url, proc: proxyChild.proc };
     const floor: Target = {
       name: 'floor',
       url: floorChild.url,

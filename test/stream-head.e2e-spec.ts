@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeCopilotApi } from './support/fake-copilot-api';
+import { passTo } from './support/held-upstream';
 import { FIXTURE_COPILOT_TOKEN, startApp, TestApp } from './support/test-app';
 
 const STREAM_BODY = JSON.stringify({
@@ -35,7 +36,7 @@ describe('the head of a relayed event stream', () => {
     // until the test releases them; everything else goes to the fake.
     upstream = createServer((req, res) => {
       if (req.headers['x-hold-after-head'] === '1') return holdAfterHead(res);
-      pass(req, res, fake.url);
+      passTo(fake.url, req, res);
     });
     await new Promise<void>((resolve) =>
       upstream.listen(0, '127.0.0.1', resolve),
@@ -116,24 +117,4 @@ function readAll(res: IncomingMessage): Promise<string> {
     res.on('data', (chunk: string) => (text += chunk));
     res.on('end', () => resolve(text)).on('error', reject);
   });
-}
-
-/** Passes a request to `target` as it is, and its answer back. */
-function pass(req: IncomingMessage, res: ServerResponse, target: string): void {
-  const { hostname, port } = new URL(target);
-  const out = request(
-    {
-      host: hostname,
-      port,
-      method: req.method,
-      path: req.url,
-      headers: req.headers,
-    },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  out.on('error', () => res.destroy());
-  req.pipe(out);
 }

@@ -74,21 +74,30 @@ export class HeldUpstream {
   }
 
   private pass(req: IncomingMessage, res: ServerResponse): void {
-    const { hostname, port } = new URL(this.target);
-    const out = request(
-      {
-        host: hostname,
-        port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on('error', () => res.destroy());
-    req.pipe(out);
+    passTo(this.target, req, res);
   }
+}
+
+/** Passes a request to `target` as it is, and its answer back as it came. */
+export function passTo(
+  target: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const { hostname, port } = new URL(target);
+  const out = request(
+    {
+      host: hostname,
+      port,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+    },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  out.on('error', () => res.destroy());
+  req.pipe(out);
 }

@@ -1,6 +1,5 @@
-const LF = 0x0a;
-const CR = 0x0d;
-const OPEN_OBJECT = 0x7b;
+import { CR, LF, OPEN_OBJECT } from './json-bytes';
+
 const EVENT_FIELD = Buffer.from('event: ');
 const DATA_FIELD = Buffer.from('data: ');
 

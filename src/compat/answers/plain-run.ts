@@ -1,6 +1,5 @@
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const SPACE = 0x20;
+import { BACKSLASH, QUOTE, SPACE } from './json-bytes';
+
 /** Shorter stretches are read byte by byte: a native search costs more. */
 const SHORT = 16;
 

@@ -1,4 +1,5 @@
 import { JsonScan } from './json-scan';
+import { NINE, OPEN_ARRAY, OPEN_OBJECT, QUOTE, ZERO } from './json-bytes';
 
 /** What `EventScan.member` and `element` read (`JsonScan`'s watches). */
 const EVENT = 1;
@@ -6,11 +7,6 @@ const ITEM = 2;
 const RESPONSE = 3;
 const OUTPUT = 4;
 const OUTPUT_ITEM = 5;
-const QUOTE = 0x22;
-const OPEN_ARRAY = 0x5b;
-const OPEN_OBJECT = 0x7b;
-const ZERO = 0x30;
-const NINE = 0x39;
 
 /** The top-level members of a Responses event that item-id pinning reads. */
 export interface EventMembers {
