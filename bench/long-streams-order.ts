@@ -2,9 +2,10 @@
  * The long-stream TTFB scenario of `npm run bench`, six times in one process set,
  * the floor and the proxy in turn (floor, proxy, proxy, floor, floor, proxy), after
  * a warm-up of one 1000-stream SSE run each: shows how much the order of the runs
- * (which side's upstream pool is warm) moves the TTFB p99. Needs a built proxy
- * (`npx nest build`).
- * `node -r ts-node/register/transpile-only bench/long-streams-order.ts [streams]`.
+ * (which side's upstream pool is warm) moves the TTFB p99. With `wire` as a
+ * second argument the floor is bench/wire-floor-proxy.ts (the floor doing what
+ * the Copilot wire requires). Needs a built proxy (`npx nest build`).
+ * `node -r ts-node/register/transpile-only bench/long-streams-order.ts [streams] [wire]`.
  */
 import { launchNode, LaunchedNode } from '../test/support/spawn-app';
 import { streams, Target } from './load';
@@ -15,8 +16,12 @@ async function main(): Promise<void> {
   const children: LaunchedNode[] = [];
   try {
     const { fake, proxy } = await startFakeAndProxy(children);
+    const floorScript =
+      process.argv[3] === 'wire'
+        ? 'bench/wire-floor-proxy.ts'
+        : 'bench/floor-proxy.ts';
     const floorChild = await launchNode(
-      [...TS_NODE, 'bench/floor-proxy.ts'],
+      [...TS_NODE, floorScript],
       { ...process.env, UPSTREAM: fake.url, TOKEN },
       { cwd: ROOT, label: 'floor' },
     );
