@@ -64,7 +64,9 @@ describe('EventStreamTransform', () => {
     const chunk = Buffer.from('event: a\ndata: {"n":1}\n\n');
     const out = transform.chunk(chunk);
     expect(out.toString()).toBe(chunk.toString());
+    // The same memory, not a copy (small buffers share one pool: the offset too).
     expect(out.buffer).toBe(chunk.buffer);
+    expect(out.byteOffset).toBe(chunk.byteOffset);
   });
 
   it('cuts a chunk ending in a third line end as the splitter does', () => {

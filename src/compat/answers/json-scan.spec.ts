@@ -37,6 +37,32 @@ describe('JsonScan', () => {
       expect(scanned(text)).toBe(Buffer.byteLength(text));
   });
 
+  it('reads a string with many escapes in one pass over its bytes', () => {
+    // Lines of 17 letters: each escape follows a run too long to read byte by
+    // byte, so a search for the closing quote after each one read the rest of
+    // the string again (4 MB of such text took 10 s).
+    const text = JSON.stringify({
+      delta: ('a'.repeat(17) + '\n').repeat(20_000),
+    });
+    const bytes = Buffer.from(text);
+    let searched = 0;
+    const indexOf = Buffer.prototype.indexOf;
+    const spy = jest
+      .spyOn(Buffer.prototype, 'indexOf')
+      .mockImplementation(function (this: Buffer, value, from, encoding) {
+        const at = indexOf.call(this, value, from, encoding);
+        const start = typeof from === 'number' ? from : 0;
+        searched += (at === -1 ? this.length : at) - start;
+        return at;
+      });
+    try {
+      expect(new JsonScan(bytes).value(0, 0)).toBe(bytes.length);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(searched).toBeLessThanOrEqual(2 * bytes.length);
+  });
+
   it('accepts nothing JSON.parse refuses (every one-byte change of a sample)', () => {
     const bytes = Buffer.from(SAMPLE);
     const next = random(7);

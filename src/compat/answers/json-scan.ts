@@ -108,7 +108,10 @@ export class JsonScan {
   private string(open: number): number {
     const { b, end } = this;
     this.escaped = false;
-    for (let i = plainRunEnd(b, open + 1, end); i < end;) {
+    // The next quote byte, searched for again only once passed: searched for
+    // after every escape, it made the reading quadratic in the string's length.
+    let quote = b.indexOf(QUOTE, open + 1);
+    for (let i = plainRunEnd(b, open + 1, end, quote); i < end;) {
       const c = b[i];
       if (c === QUOTE) return i + 1;
       if (c !== BACKSLASH) return -1; // a control character
@@ -119,7 +122,8 @@ export class JsonScan {
         i += 6;
       } else if (ESCAPES.has(e)) i += 2;
       else return -1;
-      i = plainRunEnd(b, i, end);
+      if (quote !== -1 && quote < i) quote = b.indexOf(QUOTE, i);
+      i = plainRunEnd(b, i, end, quote);
     }
     return -1;
   }

@@ -7,13 +7,20 @@ const SHORT = 16;
  * Where, from `i`, the first byte that ends a plain run of JSON string text
  * lies: a quote, a backslash or a control character (`end` when none). A long
  * run (an item id: ~408 bytes) is found by the native search for its quote,
- * then checked four bytes at a time.
+ * then checked four bytes at a time. `quote` is where the first quote byte at
+ * or after `i` is (-1: none), when the caller knows it: a string with many
+ * escapes must not search for its closing quote again after each one.
  */
-export function plainRunEnd(b: Uint8Array, i: number, end: number): number {
+export function plainRunEnd(
+  b: Uint8Array,
+  i: number,
+  end: number,
+  quote = b.indexOf(QUOTE, i),
+): number {
   const short = Math.min(end, i + SHORT);
   for (; i < short; i++) if (!plain(b[i])) return i;
   if (i === end) return end;
-  let quote = b.indexOf(QUOTE, i);
+  if (quote !== -1 && quote < i) quote = b.indexOf(QUOTE, i);
   if (quote === -1 || quote > end) quote = end;
   return cleanWords(b, i, quote) ? quote : byBytes(b, i, end);
 }
