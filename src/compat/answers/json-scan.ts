@@ -1,4 +1,4 @@
-import { plainRunEnd } from './plain-run';
+import { plainRunEnd, QuoteHint } from './plain-run';
 import {
   BACKSLASH,
   CLOSE_ARRAY,
@@ -28,6 +28,8 @@ const MAX_DEPTH = 64;
 export class JsonScan {
   /** Whether the last string read had an escape. */
   escaped = false;
+  /** Where the string being read has its next quote byte (`plainRunEnd`). */
+  private readonly quoteHint: QuoteHint = { quote: -1 };
   protected readonly end: number;
 
   constructor(protected readonly b: Uint8Array) {
@@ -108,10 +110,9 @@ export class JsonScan {
   private string(open: number): number {
     const { b, end } = this;
     this.escaped = false;
-    // The next quote byte, searched for again only once passed: searched for
-    // after every escape, it made the reading quadratic in the string's length.
-    let quote = b.indexOf(QUOTE, open + 1);
-    for (let i = plainRunEnd(b, open + 1, end, quote); i < end;) {
+    const hint = this.quoteHint;
+    hint.quote = -1;
+    for (let i = plainRunEnd(b, open + 1, end, hint); i < end;) {
       const c = b[i];
       if (c === QUOTE) return i + 1;
       if (c !== BACKSLASH) return -1; // a control character
@@ -122,8 +123,7 @@ export class JsonScan {
         i += 6;
       } else if (ESCAPES.has(e)) i += 2;
       else return -1;
-      if (quote !== -1 && quote < i) quote = b.indexOf(QUOTE, i);
-      i = plainRunEnd(b, i, end, quote);
+      i = plainRunEnd(b, i, end, hint);
     }
     return -1;
   }

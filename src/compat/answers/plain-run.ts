@@ -4,24 +4,35 @@ import { BACKSLASH, QUOTE, SPACE } from './json-bytes';
 const SHORT = 16;
 
 /**
+ * The first quote byte at or after the place a search began, for a reader that
+ * moves forward through one string: -1 while unknown, `Infinity` when none.
+ */
+export interface QuoteHint {
+  quote: number;
+}
+
+/**
  * Where, from `i`, the first byte that ends a plain run of JSON string text
  * lies: a quote, a backslash or a control character (`end` when none). A long
  * run (an item id: ~408 bytes) is found by the native search for its quote,
- * then checked four bytes at a time. `quote` is where the first quote byte at
- * or after `i` is (-1: none), when the caller knows it: a string with many
- * escapes must not search for its closing quote again after each one.
+ * then checked four bytes at a time. With a `hint`, the quote is searched for
+ * once and reused until passed: a string with many escapes must not search for
+ * its closing quote again after each one (that was quadratic).
  */
 export function plainRunEnd(
   b: Uint8Array,
   i: number,
   end: number,
-  quote = b.indexOf(QUOTE, i),
+  hint: QuoteHint = { quote: -1 },
 ): number {
   const short = Math.min(end, i + SHORT);
   for (; i < short; i++) if (!plain(b[i])) return i;
   if (i === end) return end;
-  if (quote !== -1 && quote < i) quote = b.indexOf(QUOTE, i);
-  if (quote === -1 || quote > end) quote = end;
+  if (hint.quote < i) {
+    const found = b.indexOf(QUOTE, i);
+    hint.quote = found === -1 ? Infinity : found;
+  }
+  const quote = Math.min(hint.quote, end);
   return cleanWords(b, i, quote) ? quote : byBytes(b, i, end);
 }
 
