@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { loadFixture } from '../../bridge/answers/__fixtures__/replay';
 import { EventStreamTransform } from './event-stream';
 import { pinResponsesItemIds } from './pin-responses-item-ids';
@@ -62,6 +63,34 @@ describe('pinResponsesItemIds: the scan of plain events agrees with the parse', 
         13,
       ]);
     expectAgreement(churningStream().wire, [Infinity, 1, 97]);
+  });
+
+  it('writes, byte for byte, what the rule wrote before the scan (a digest recorded from it)', () => {
+    // Recorded by running the rule as it was at ce55cbb (one JSON.parse per
+    // event) over these very inputs and chunkings (not the churning fixture:
+    // its ids change from call to call). Re-record only when the inputs
+    // change, never to make a change of output pass.
+    const OLD_DIGEST =
+      'd1b2748e44dba68a883eb64c01f86dcdb1bcb68a1d825c27599bb2bbef939a0a';
+    const OLD_CHANGES = 10318;
+    const names = ['copilot-churn', 'text', 'reasoning', 'function-calls'];
+    names.push('incomplete', 'failed', 'error');
+    const inputs = [
+      ...names.map((name) => loadFixture(`responses-${name}`).bytes),
+      ...randomStreams(20261208, 600),
+    ];
+    const hash = createHash('sha256');
+    let changes = 0;
+    inputs.forEach((wire, i) => {
+      for (const size of [Infinity, 1 + (i % 89)]) {
+        const { out, changed } = pinned(wire, true, size);
+        hash.update(out);
+        hash.update('\0');
+        changes += changed;
+      }
+    });
+    expect(changes).toBe(OLD_CHANGES);
+    expect(hash.digest('hex')).toBe(OLD_DIGEST);
   });
 
   it('on generated streams: churning and odd ids, escapes, odd numbering, layouts and bytes', () => {
