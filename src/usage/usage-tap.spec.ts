@@ -486,6 +486,42 @@ describe('UsageTap: chunks of whole events', () => {
     }
   });
 
+  it('read a chunk of many events that mention usage in one pass over its bytes', () => {
+    const text = 'data: {"choices":[{"delta":{"content":"usage"}}]}\n\n'.repeat(
+      2_000,
+    );
+    const chunk = bytes(text);
+    let searched = 0;
+    const { indexOf, lastIndexOf } = Buffer.prototype;
+    const forward = jest
+      .spyOn(Buffer.prototype, 'indexOf')
+      .mockImplementation(function (this: Buffer, value, from, encoding) {
+        const at = indexOf.call(this, value, from, encoding);
+        const start = typeof from === 'number' ? from : 0;
+        searched += (at === -1 ? this.length : at) - start;
+        return at;
+      });
+    const backward = jest
+      .spyOn(Buffer.prototype, 'lastIndexOf')
+      .mockImplementation(function (this: Buffer, value, from, encoding) {
+        const at = lastIndexOf.call(this, value, from, encoding);
+        const start = typeof from === 'number' ? from : this.length;
+        searched += start - at;
+        return at;
+      });
+    try {
+      const tap = new UsageTap(true);
+      tap.push(chunk);
+      tap.end();
+    } finally {
+      forward.mockRestore();
+      backward.mockRestore();
+    }
+    // contentBytes reads the chunk once per key it looks for (six), the usage
+    // lines once more: a search per line to the chunk's end would be ~1000×.
+    expect(searched).toBeLessThanOrEqual(10 * chunk.length);
+  });
+
   it('are split once a partial event is carried, and in place again after', () => {
     const body = bytes(CHAT_STREAM);
     const usageAt = body.indexOf('"usage"');

@@ -93,9 +93,12 @@ export class UsageTap {
   private readEvents(event: Buffer): void {
     this.content += contentBytes(event);
     let at = event.indexOf(USAGE_MARK);
+    // Nearly every stream ends its lines with `\n` alone: then no search for a
+    // `\r` (which would read to an end of the chunk for every line).
+    const crs = at !== -1 && event.indexOf(CR) !== -1;
     while (at !== -1) {
-      const start = lineStart(event, at);
-      const end = lineEnd(event, at);
+      const start = lineStart(event, at, crs);
+      const end = lineEnd(event, at, crs);
       const data = dataOf(event, start, end);
       if (data !== undefined) {
         try {
@@ -113,15 +116,16 @@ const LF = 0x0a;
 const CR = 0x0d;
 const DATA_FIELD = Buffer.from('data:');
 
-/** Where the line holding `at` begins (after a `\n` or `\r`, or at 0). */
-function lineStart(bytes: Buffer, at: number): number {
-  return Math.max(bytes.lastIndexOf(LF, at), bytes.lastIndexOf(CR, at)) + 1;
+/** Where the line holding `at` begins (after a `\n` or, if `crs`, a `\r`; or 0). */
+function lineStart(bytes: Buffer, at: number, crs: boolean): number {
+  const lf = bytes.lastIndexOf(LF, at);
+  return (crs ? Math.max(lf, bytes.lastIndexOf(CR, at)) : lf) + 1;
 }
 
-/** Where the line holding `at` ends (its `\n` or `\r`, or the end). */
-function lineEnd(bytes: Buffer, at: number): number {
+/** Where the line holding `at` ends (its `\n` or, if `crs`, `\r`; or the end). */
+function lineEnd(bytes: Buffer, at: number, crs: boolean): number {
   const lf = bytes.indexOf(LF, at);
-  const cr = bytes.indexOf(CR, at);
+  const cr = crs ? bytes.indexOf(CR, at) : -1;
   if (lf === -1) return cr === -1 ? bytes.length : cr;
   return cr === -1 ? lf : Math.min(lf, cr);
 }
